@@ -1,0 +1,25 @@
+/**
+ * The one query interface the server uses, served by embedded PGlite or by a PostgreSQL server (`pg`).
+ * Every query function in `server/` takes a `Db` (or a `Queryable` inside a transaction) as its first argument.
+ */
+export interface QueryResult<Row> {
+  rows: Row[];
+  /** Rows inserted, updated or deleted by the statement. */
+  affectedRows: number;
+}
+
+export interface Queryable {
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>;
+}
+
+export interface Db extends Queryable {
+  /** Runs `work` in one transaction on one connection; rolls back if it throws. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Calls `onMessage` for every NOTIFY on `channel` (from any process on the same database); resolves to an unsubscribe. */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  /** The schema every query runs in (each test file gets its own). */
+  readonly schema: string;
+  /** `pglite` (embedded, one process) or `postgres` (a server shared by several processes). */
+  readonly kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}

@@ -1,0 +1,59 @@
+/**
+ * What a job type is and what its handler gets. Demo job types (`server/jobs/`) and host apps write handlers
+ * against these types; the worker runtime (`server/queue/worker.ts`) implements `JobContext`.
+ */
+import type { components } from '../../sdk/generated/openapi.js';
+
+export type JsonObject = Record<string, unknown>;
+export type MessageLevel = components['schemas']['MessageLevel'];
+export type JobStatus = components['schemas']['KnownJobStatus'];
+
+export interface ArtifactInput {
+  /** The name in the download URL, `[A-Za-z0-9._-]{1,128}`. */
+  name: string;
+  role: 'input' | 'output';
+  fileName: string;
+  contentType: string;
+  data: Uint8Array | string;
+}
+
+export interface JobContext<Params extends JsonObject = JsonObject> {
+  readonly jobId: string;
+  readonly params: Params;
+  /** Aborted when someone interrupts the job (or the worker shuts down and releases it); stop soon after. */
+  readonly signal: AbortSignal;
+  readonly attempt: number;
+  readonly userId: string;
+  readonly locale: string;
+  /** Throttled: call it as often as you like, the database sees a few writes a second at most. */
+  progress(done: number, total?: number | null, message?: string | null): void;
+  info(message: string, item?: JsonObject | null): Promise<void>;
+  warn(message: string, item?: JsonObject | null): Promise<void>;
+  error(message: string, item?: JsonObject | null): Promise<void>;
+  /** Starts a named report step (the previous one ends); counters then apply to it. */
+  step(name: string, label: string): Promise<void>;
+  /** Adds to a counter of the current step (and the job's totals), e.g. `count('read')`. */
+  count(counter: string, by?: number): void;
+  saveArtifact(artifact: ArtifactInput): Promise<void>;
+  /** An input artifact stored at launch (e.g. the uploaded CSV), or null. */
+  readArtifact(name: string): Promise<Uint8Array | null>;
+}
+
+/** What a handler may return: nothing, or a step status summary it wants recorded. */
+export type JobHandler<Params extends JsonObject = JsonObject> = (context: JobContext<Params>) => Promise<void>;
+
+export interface JobTypeDefinition<Params extends JsonObject = JsonObject> {
+  type: string;
+  label: { en: string; fr: string };
+  category: { en: string[]; fr: string[] };
+  /** JSON Schema 2020-12 of the params; `title` labels an option, `writeOnly: true` marks it sensitive. */
+  paramsSchema: JsonObject;
+  interruptible: boolean;
+  requeueable: boolean;
+  /** Attempts in all; more than 1 retries the job when its worker is lost. Default 1. */
+  maxAttempts?: number;
+  /** How long a running job may take to stop after an interrupt before it is forced. Default 10 s. */
+  interruptGraceMs?: number;
+  launchUrl?: string | null;
+  handler: JobHandler<Params>;
+}
