@@ -543,7 +543,10 @@ export interface components {
             category: string[];
             /**
              * @description JSON Schema (2020-12) of the job's `params`. Each property's `title` is the label shown in the
-             *     options list; `writeOnly: true` marks a sensitive parameter.
+             *     options list; `writeOnly: true` marks a sensitive parameter. A string property with
+             *     `contentMediaType` (e.g. `text/csv`) carries an uploaded file's content: the server keeps the file as
+             *     an `input` artifact named after the property and stores its file name in the property's place (taken
+             *     from a sibling `<name>Name` property when given).
              * @example {
              *       "type": "object",
              *       "required": [

@@ -8,8 +8,20 @@ export interface QueryResult<Row> {
   affectedRows: number;
 }
 
+export interface QueryOptions {
+  /**
+   * Prepares the statement once per connection under this name and reuses it (PostgreSQL; PGlite ignores it).
+   * For the queue's hot path, whose planning costs as much as its execution; the SQL must not vary.
+   */
+  name?: string;
+}
+
 export interface Queryable {
-  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>;
+  query<Row = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<Row>>;
 }
 
 export interface Db extends Queryable {

@@ -39,12 +39,10 @@ create table jobs (
   forced                 boolean not null default false,
   idempotency_key        text,
   idempotency_hash       text
-);
+-- Room on each page for the new versions of a row (claim, progress, completion), so those updates are HOT: no
+-- index on `jobs` covers a column the queue changes, so they rewrite no index entry.
+) with (fillfactor = 70);
 
--- The claim query walks this partial index only, so finished history does not slow the queue down.
-create index jobs_queued_idx on jobs (run_after, id) where status = 'queued';
--- Lease recovery looks only at running jobs.
-create index jobs_lease_idx on jobs (lease_expires_at) where status in ('running', 'interrupting');
 -- The overview's default order (newest first), for everyone and per user.
 create index jobs_created_idx on jobs (created_at, id);
 create index jobs_user_created_idx on jobs (user_id, created_at, id);
@@ -91,3 +89,32 @@ create table workers (
   started_at   timestamptz not null default now(),
   last_seen_at timestamptz not null default now()
 );
+
+-- The jobs a worker may claim or is running, and nothing else: the queue's indexes live on this small table, so
+-- claiming walks no finished history and the updates of `jobs` itself stay HOT. A row is added when a job is
+-- queued, marked with its `host` when claimed, and removed when the job ends. A row whose job is no longer queued
+-- (interrupted or deleted while waiting) is dropped by the next claim that meets it.
+create table job_queue (
+  job_id    bigint primary key,
+  type      text not null,
+  run_after timestamptz not null,
+  host      text
+);
+create index job_queue_due_idx on job_queue (run_after, job_id) where host is null;
+create index job_queue_held_idx on job_queue (job_id) where host is not null;
+
+-- Whoever inserts queued jobs (the queue, a requeue, a host's own SQL), they enter job_queue and wake idle workers
+-- (LISTEN jobs_queued), once per statement, so a bulk insert sends one NOTIFY.
+create function jobs_enqueue() returns trigger language plpgsql as $$
+begin
+  insert into job_queue (job_id, type, run_after)
+  select id, type, run_after from new_jobs where status = 'queued';
+  if found then
+    perform pg_notify('jobs_queued', '');
+  end if;
+  return null;
+end;
+$$;
+create trigger jobs_enqueue after insert on jobs
+  referencing new table as new_jobs
+  for each statement execute function jobs_enqueue();

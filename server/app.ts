@@ -1,0 +1,96 @@
+/**
+ * `createApp()`: the reference implementation of `openapi.yaml` as a web-standard Hono app, mounted under `/api`
+ * (the contract's server URL). It reads no environment, opens nothing and never listens: a host mounts
+ * `app.fetch` in its own server, tests call `app.request()`, and `main.ts` serves it.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { staticDirectory } from './auth/tokens.js';
+import type { AuthFunction, UserDirectory } from './auth/types.js';
+import type { Db } from './db/types.js';
+import type { AppEnv, Services } from './http/env.js';
+import { ProblemError, problemResponse } from './http/problem.js';
+import { JobTypeRegistry } from './http/registry.js';
+import type { JobTypeDefinition } from './queue/types.js';
+import { actionRoutes } from './routes/actions.js';
+import { jobRoutes } from './routes/job.js';
+import { jobListRoutes } from './routes/jobs.js';
+import { jobTypeRoutes } from './routes/jobTypes.js';
+import { launchRoutes } from './routes/launch.js';
+import { sessionRoutes } from './routes/session.js';
+
+export interface AppOptions {
+  db: Db;
+  /** Who is calling; null answers 401. See server/auth/tokens.ts for the config-file default. */
+  auth: AuthFunction;
+  jobTypes: readonly JobTypeDefinition[];
+  /** The users offered by the user filter (`GET /users`); none by default. */
+  users?: UserDirectory;
+  /** Largest request body accepted, in bytes (default 1 MB). */
+  maxBodyBytes?: number;
+  /** Totals and facet counts stop here and say `exact: false` (default 10,000). */
+  countCap?: number;
+  /** Rows in a CSV export at most (default 10,000). */
+  exportCap?: number;
+  /**
+   * Adds routes under `/api` ahead of the bearer/cookie check, for routes that authenticate for themselves
+   * (the live stream also takes a stream token): `mount: (api, { registry }) => mountEvents(api, …)`.
+   */
+  mount?: (api: Hono<AppEnv>, services: Services) => void;
+}
+
+export const apiBasePath = '/api';
+
+export function createApp(options: AppOptions): Hono<AppEnv> {
+  const services: Services = {
+    db: options.db,
+    registry: new JobTypeRegistry(options.jobTypes),
+    users: options.users ?? staticDirectory([]),
+    countCap: options.countCap ?? 10_000,
+    exportCap: options.exportCap ?? 10_000,
+  };
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+
+  const api = new Hono<AppEnv>();
+  api.use(
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new ProblemError(413, 'payload_too_large', `At most ${maxBodyBytes} bytes are accepted.`);
+      },
+    }),
+  );
+  options.mount?.(api, services);
+  api.use(async (c, next) => {
+    const principal = await options.auth(c.req.raw);
+    if (!principal) {
+      throw new ProblemError(401, 'unauthenticated', 'No valid bearer token or session cookie was sent.');
+    }
+    c.set('principal', principal);
+    await next();
+  });
+  // Fixed paths first, so `/jobs/facets` is never taken for a job ID.
+  api.route('/', sessionRoutes(services));
+  api.route('/', jobTypeRoutes(services));
+  api.route('/', launchRoutes(services));
+  api.route('/', jobListRoutes(services));
+  api.route('/', actionRoutes(services));
+  api.route('/', jobRoutes(services));
+
+  const app = new Hono<AppEnv>();
+  app.route(apiBasePath, api);
+  app.notFound((c) => problemResponse(new ProblemError(404, 'not_found', `Nothing at ${c.req.path}.`), c.req.path));
+  app.onError((error, c) => {
+    if (error instanceof ProblemError) {
+      const response = problemResponse(error, c.req.path);
+      if (error.status === 401) response.headers.set('www-authenticate', 'Bearer');
+      return response;
+    }
+    console.error(`${c.req.method} ${c.req.path} failed`, error);
+    return problemResponse(
+      new ProblemError(500, 'internal_error', 'The server could not answer; try again.'),
+      c.req.path,
+    );
+  });
+  return app;
+}

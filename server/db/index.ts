@@ -1,0 +1,216 @@
+/**
+ * Opens the job store: a PostgreSQL server when given a URL, otherwise embedded PGlite (persisted in `dataDir`,
+ * in memory without one). Both answer through the same `Db` interface, with bigints as strings (pg's default) so
+ * rows look the same whichever backs them.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import pg from 'pg';
+import type { Db, Queryable, QueryOptions, QueryResult } from './types.js';
+
+export type { Db, Queryable, QueryOptions, QueryResult } from './types.js';
+
+export interface OpenDbOptions {
+  /** `postgres://…`: a PostgreSQL server shared by several processes. */
+  url?: string;
+  /** Folder where embedded PGlite keeps its data; in memory when omitted. */
+  dataDir?: string;
+  /** Default `job_tracker`. */
+  schema?: string;
+  /** Pool size for PostgreSQL; default 10. */
+  maxConnections?: number;
+}
+
+export const defaultSchema = 'job_tracker';
+
+export async function openDb(options: OpenDbOptions): Promise<Db> {
+  const schema = options.schema ?? defaultSchema;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid schema name: ${schema}`);
+  return options.url
+    ? openPostgres(options.url, schema, options.maxConnections ?? 10)
+    : openPglite(options.dataDir, schema);
+}
+
+/** Runs `server/db/migrations/NNN_*.sql` that have not run yet, in order, each in its own transaction. */
+export async function migrate(db: Db): Promise<void> {
+  const folder = fileURLToPath(new URL('./migrations/', import.meta.url));
+  const files = (await readdir(folder)).filter((name) => /^\d{3}_.*\.sql$/.test(name)).sort();
+  await db.transaction(async (tx) => {
+    // Two processes starting at once on one server: the second waits here, then finds the work done.
+    if (db.kind === 'postgres')
+      await tx.query(`select pg_advisory_xact_lock(hashtext($1::text))`, [`migrate:${db.schema}`]);
+    await tx.query(`
+create table if not exists migrations (
+  name   text primary key,
+  run_at timestamptz not null default now()
+)`);
+    const done = new Set((await tx.query<{ name: string }>(`select name from migrations`)).rows.map((row) => row.name));
+    for (const name of files) {
+      if (done.has(name)) continue;
+      await execScript(tx, await readFile(`${folder}${name}`, 'utf8'));
+      await tx.query(`insert into migrations (name) values ($1::text)`, [name]);
+    }
+  });
+}
+
+/** Multi-statement SQL (a migration) has no parameters, so it goes through the simple query protocol. */
+async function execScript(tx: Queryable, sql: string): Promise<void> {
+  const exec = (tx as Queryable & { exec?: (sql: string) => Promise<unknown> }).exec;
+  if (exec) await exec(sql);
+  else await tx.query(sql);
+}
+
+async function openPostgres(url: string, schema: string, max: number): Promise<Db> {
+  // search_path travels in the startup packet, so every pooled connection is in the schema at no extra round trip.
+  const options = `-c search_path=${schema}`;
+  const bootstrap = new pg.Client({ connectionString: url });
+  await bootstrap.connect();
+  try {
+    await bootstrap.query(`create schema if not exists ${schema}`);
+  } catch (error) {
+    // Two processes creating it at the same instant: one wins with a unique violation for the other.
+    if ((error as { code?: string }).code !== '23505') throw error;
+  } finally {
+    await bootstrap.end();
+  }
+  const pool = new pg.Pool({ connectionString: url, options, max });
+  // An idle client that loses its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const listener = createPgListener(url, options);
+
+  const query = async <Row>(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<Row>> => {
+    const result = options?.name
+      ? await pool.query({ name: options.name, text: sql, values: params })
+      : await pool.query(sql, params);
+    return { rows: result.rows as Row[], affectedRows: result.rowCount ?? 0 };
+  };
+  return {
+    kind: 'postgres',
+    schema,
+    query,
+    async transaction(work) {
+      const client = await pool.connect();
+      const tx: Queryable = {
+        async query<Row>(sql: string, params?: unknown[], options?: QueryOptions) {
+          const result = options?.name
+            ? await client.query({ name: options.name, text: sql, values: params })
+            : await client.query(sql, params);
+          return { rows: result.rows as Row[], affectedRows: result.rowCount ?? 0 };
+        },
+      };
+      try {
+        await client.query('begin');
+        const result = await work(tx);
+        await client.query('commit');
+        client.release();
+        return result;
+      } catch (error) {
+        await client.query('rollback').then(
+          () => client.release(),
+          (rollbackError: Error) => client.release(rollbackError),
+        );
+        throw error;
+      }
+    },
+    listen: listener.listen,
+    async close() {
+      await listener.close();
+      await pool.end();
+    },
+  };
+}
+
+/** One dedicated connection carries every LISTEN of this Db; it reconnects and re-subscribes if it drops. */
+function createPgListener(url: string, options: string) {
+  const subscribers = new Map<string, Set<(payload: string) => void>>();
+  let client: pg.Client | null = null;
+  let connecting: Promise<pg.Client> | null = null;
+  let closed = false;
+
+  const connect = (): Promise<pg.Client> => {
+    connecting ??= (async () => {
+      const next = new pg.Client({ connectionString: url, options });
+      next.on('notification', (message) => {
+        for (const callback of subscribers.get(message.channel) ?? []) callback(message.payload ?? '');
+      });
+      next.on('error', () => {
+        if (client === next) client = null;
+        next.end().catch(() => {});
+        if (!closed) setTimeout(() => resubscribe().catch(() => {}), 1000).unref();
+      });
+      await next.connect();
+      for (const channel of subscribers.keys()) await next.query(`listen ${quoteIdent(channel)}`);
+      client = next;
+      return next;
+    })().finally(() => {
+      connecting = null;
+    });
+    return connecting;
+  };
+  const resubscribe = async () => {
+    if (!closed && !client && subscribers.size > 0) await connect();
+  };
+
+  return {
+    async listen(channel: string, onMessage: (payload: string) => void) {
+      let callbacks = subscribers.get(channel);
+      const isNewChannel = !callbacks;
+      if (!callbacks) {
+        callbacks = new Set();
+        subscribers.set(channel, callbacks);
+      }
+      callbacks.add(onMessage);
+      const connected = client ?? (await connect());
+      if (isNewChannel && client === connected) await connected.query(`listen ${quoteIdent(channel)}`);
+      return async () => {
+        callbacks.delete(onMessage);
+        if (callbacks.size > 0 || subscribers.get(channel) !== callbacks) return;
+        subscribers.delete(channel);
+        await client?.query(`unlisten ${quoteIdent(channel)}`).catch(() => {});
+      };
+    },
+    async close() {
+      closed = true;
+      subscribers.clear();
+      const current = client ?? (connecting ? await connecting.catch(() => null) : null);
+      client = null;
+      await current?.end().catch(() => {});
+    },
+  };
+}
+
+async function openPglite(dataDir: string | undefined, schema: string): Promise<Db> {
+  const stringArray = (value: string) => pgliteTypes.arrayParser(value, (item: string) => item, pgliteTypes.INT8);
+  const pglite = await PGlite.create({
+    dataDir,
+    // Same shapes as `pg`: int8 as string (ids exceed 2^53 in principle), and int8[] as string[].
+    parsers: { [pgliteTypes.INT8]: (value: string) => value, 1016: stringArray },
+  });
+  // One connection, so one `set` covers every later query.
+  await pglite.exec(`create schema if not exists ${schema}; set search_path to ${schema};`);
+  const wrap = (target: Pick<PGlite, 'query' | 'exec'>): Queryable & { exec(sql: string): Promise<unknown> } => ({
+    async query<Row>(sql: string, params?: unknown[]) {
+      const result = await target.query<Row>(sql, params);
+      return { rows: result.rows, affectedRows: result.affectedRows ?? 0 };
+    },
+    exec: (sql: string) => target.exec(sql),
+  });
+  const base = wrap(pglite);
+  return {
+    kind: 'pglite',
+    schema,
+    query: base.query,
+    exec: base.exec,
+    // PGlite queues other callers' queries behind an open transaction, so concurrent work serialises correctly.
+    transaction: (work) => pglite.transaction((tx) => work(wrap(tx))),
+    async listen(channel, onMessage) {
+      return pglite.listen(channel, onMessage);
+    },
+    close: () => pglite.close(),
+  } as Db;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,64 @@
+/**
+ * RFC 9457 problem details, the one error shape of the API. Routes and store functions throw `ProblemError`;
+ * `app.onError` turns it into the response, so no handler builds an error body by hand.
+ */
+import type { components } from '../../sdk/generated/openapi.js';
+
+export type Problem = components['schemas']['Problem'];
+export type FieldError = components['schemas']['ProblemFieldError'];
+
+const titles: Record<string, string> = {
+  invalid_request: 'The request is not valid',
+  invalid_cursor: 'The cursor is not valid',
+  invalid_params: "The job's parameters are not valid",
+  unknown_job_type: 'Unknown job type',
+  unauthenticated: 'Sign-in needed',
+  forbidden: 'Not allowed',
+  not_found: 'Not found',
+  job_not_finished: 'The job has not finished',
+  job_finished: 'The job has finished',
+  not_requeueable: 'This job type cannot be run again',
+  not_interruptible: 'This job type cannot be interrupted',
+  idempotency_conflict: 'Idempotency key reused with another request',
+  payload_too_large: 'Request too large',
+  internal_error: 'Something went wrong on our side',
+};
+
+export const problemTypeBase = 'https://job-tracker-kit.dev/problems/';
+
+export class ProblemError extends Error {
+  override name = 'ProblemError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    detail: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(detail);
+  }
+
+  toProblem(instance?: string): Problem {
+    return {
+      type: `${problemTypeBase}${this.code}`,
+      title: titles[this.code] ?? this.code,
+      status: this.status,
+      code: this.code,
+      detail: this.message,
+      ...(instance ? { instance } : {}),
+      ...(this.errors?.length ? { errors: this.errors } : {}),
+    };
+  }
+}
+
+export function problemResponse(error: ProblemError, instance?: string): Response {
+  return new Response(JSON.stringify(error.toProblem(instance)), {
+    status: error.status,
+    headers: { 'content-type': 'application/problem+json' },
+  });
+}
+
+export const notFound = (detail: string) => new ProblemError(404, 'not_found', detail);
+export const forbidden = (detail: string) => new ProblemError(403, 'forbidden', detail);
+export const conflict = (code: string, detail: string) => new ProblemError(409, code, detail);
+export const badRequest = (detail: string, errors?: FieldError[]) =>
+  new ProblemError(400, 'invalid_request', detail, errors);

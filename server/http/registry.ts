@@ -1,0 +1,89 @@
+/**
+ * The job types an app runs, with what the API derives from them: localised labels, the compiled params
+ * validator, which params are sensitive (`writeOnly`) or uploaded files (`contentMediaType`), and which types a
+ * free-text search means.
+ */
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { JobTypeDefinition, JsonObject } from '../queue/types.js';
+import type { Locale } from './locale.js';
+
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+  addFormatsModule) as typeof addFormatsModule.default;
+
+export interface ParamSpec {
+  name: string;
+  schema: JsonObject;
+  title: string;
+  sensitive: boolean;
+  /** Set for a string param that carries a file's content (`contentMediaType`): it is kept as an input artifact. */
+  fileType: string | null;
+}
+
+export class JobTypeRegistry {
+  readonly #types = new Map<string, JobTypeDefinition>();
+  readonly #validators = new Map<string, ValidateFunction>();
+  readonly #ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: true });
+
+  constructor(definitions: readonly JobTypeDefinition[]) {
+    addFormats(this.#ajv);
+    for (const definition of definitions) {
+      if (this.#types.has(definition.type)) throw new Error(`Job type ${definition.type} is defined twice`);
+      this.#types.set(definition.type, definition);
+      // Compiling up front turns a broken paramsSchema into a start-up error rather than a 500 on launch.
+      this.#validators.set(definition.type, this.#ajv.compile(definition.paramsSchema));
+    }
+  }
+
+  all(): JobTypeDefinition[] {
+    return [...this.#types.values()];
+  }
+
+  get(type: string): JobTypeDefinition | undefined {
+    return this.#types.get(type);
+  }
+
+  label(type: string, locale: Locale): string {
+    return this.#types.get(type)?.label[locale] ?? type;
+  }
+
+  validator(type: string): ValidateFunction {
+    return this.#validators.get(type)!;
+  }
+
+  params(type: string): ParamSpec[] {
+    const properties = (this.#types.get(type)?.paramsSchema.properties ?? {}) as Record<string, JsonObject>;
+    return Object.entries(properties).map(([name, schema]) => ({
+      name,
+      schema,
+      title: typeof schema.title === 'string' ? schema.title : name,
+      sensitive: schema.writeOnly === true,
+      fileType: typeof schema.contentMediaType === 'string' ? schema.contentMediaType : null,
+    }));
+  }
+
+  /** Every sensitive param name of any type, kept out of text search. */
+  sensitiveParams(): string[] {
+    return [
+      ...new Set(
+        this.all().flatMap((t) =>
+          this.params(t.type)
+            .filter((p) => p.sensitive)
+            .map((p) => p.name),
+        ),
+      ),
+    ];
+  }
+
+  /** Types whose label (in any language) or one of whose option labels contains `text`. */
+  typesMatching(text: string): string[] {
+    const needle = text.toLowerCase();
+    return this.all()
+      .filter(
+        (t) =>
+          Object.values(t.label).some((label) => label.toLowerCase().includes(needle)) ||
+          this.params(t.type).some((p) => p.title.toLowerCase().includes(needle)),
+      )
+      .map((t) => t.type);
+  }
+}

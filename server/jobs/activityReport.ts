@@ -1,0 +1,55 @@
+/** A report (both seeds): jobs per type and status over a period, from the job store itself, as a CSV file. */
+import type { Queryable } from '../db/types.js';
+import { csvLine } from '../http/csv.js';
+import type { JobTypeDefinition } from '../queue/types.js';
+
+export interface ActivityReportParams extends Record<string, unknown> {
+  from: string;
+  to: string;
+}
+
+export function activityReport(db: Queryable): JobTypeDefinition<ActivityReportParams> {
+  return {
+    type: 'activity-report',
+    label: { en: 'Activity report', fr: "Rapport d'activité" },
+    category: { en: ['Reports'], fr: ['Rapports'] },
+    paramsSchema: {
+      type: 'object',
+      required: ['from', 'to'],
+      additionalProperties: false,
+      properties: {
+        from: { type: 'string', format: 'date', title: 'From' },
+        to: { type: 'string', format: 'date', title: 'To (included)' },
+      },
+    },
+    interruptible: false,
+    requeueable: true,
+    async handler(job) {
+      await job.step('collect', 'Collect figures');
+      const { rows } = await db.query<{ type: string; status: string; jobs: number; warnings: number; errors: number }>(
+        `
+select type, status, count(*)::int as jobs, coalesce(sum(warnings), 0)::int as warnings,
+  coalesce(sum(errors), 0)::int as errors
+from jobs
+where created_at >= $1::date and created_at < $2::date + 1
+group by type, status
+order by type, status`,
+        [job.params.from, job.params.to],
+      );
+      job.count('read', rows.length);
+      job.progress(1, 2, 'Figures collected');
+      await job.step('write', 'Write the report');
+      let csv = csvLine(['type', 'status', 'jobs', 'warnings', 'errors']);
+      for (const row of rows) csv += csvLine([row.type, row.status, row.jobs, row.warnings, row.errors]);
+      await job.saveArtifact({
+        name: 'report.csv',
+        role: 'output',
+        fileName: `activity-${job.params.from}-to-${job.params.to}.csv`,
+        contentType: 'text/csv',
+        data: csv,
+      });
+      job.count('written', rows.length);
+      job.progress(2, 2, 'Report ready');
+    },
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * Sends the confirmation mails of the outbox over SMTP (nodemailer). Runs in any number of server processes: it
+ * wakes on NOTIFY `mail_outbox` (a job with `notifyByEmail` ended, on any host), at the time of the next retry, and
+ * on a slow poll. A failing SMTP server is retried with exponential backoff (kept in the table, so a restart does
+ * not reset it); the job itself was ended long before and is never touched.
+ */
+
+import type { Transporter } from 'nodemailer';
+import nodemailer from 'nodemailer';
+import type { Db } from '../db/types.js';
+import { JobTypeRegistry } from '../http/registry.js';
+import type { JobTypeDefinition } from '../queue/types.js';
+import { claimDueMails, markMailFailed, markMailSent, nextMailDueInMs, type OutboxRow } from './outbox.js';
+import { renderMail } from './templates.js';
+
+export const mailOutboxChannel = 'mail_outbox';
+
+export interface MailSenderOptions {
+  db: Db;
+  jobTypes: readonly JobTypeDefinition[];
+  /** `smtp://user:pass@host:port` (env `SMTP_URL`), or a ready nodemailer transport. */
+  smtp: string | Transporter;
+  /** The sender address (env `MAIL_FROM`). */
+  from: string;
+  /** Where the app is served (env `PUBLIC_URL`); the report link is built from it. */
+  publicUrl: string;
+  /** The report page of a job. Default `${publicUrl}/jobs/${jobId}`. */
+  reportUrl?: (jobId: string) => string;
+  /** Backoff of a failed send: `baseMs × 2^(attempt-1)` up to `maxMs`, ±20 % jitter. Default 5 s and 10 min. */
+  retry?: { baseMs?: number; maxMs?: number };
+  /** How long one send may take; the claim lasts twice this. Default 30 s. */
+  sendTimeoutMs?: number;
+  /** Look for due mails at least this often. Default 30 s. */
+  pollMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+export interface MailSender {
+  /** Sends what is due now; resolves when done. */
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startMailSender(options: MailSenderOptions): Promise<MailSender> {
+  const { db } = options;
+  const registry = new JobTypeRegistry(options.jobTypes);
+  const sendTimeoutMs = options.sendTimeoutMs ?? 30_000;
+  const transport =
+    typeof options.smtp === 'string'
+      ? nodemailer.createTransport({
+          url: options.smtp,
+          connectionTimeout: sendTimeoutMs,
+          greetingTimeout: sendTimeoutMs,
+          socketTimeout: sendTimeoutMs,
+        })
+      : options.smtp;
+  const publicUrl = options.publicUrl.replace(/\/+$/, '');
+  const reportUrl = options.reportUrl ?? ((jobId: string) => `${publicUrl}/jobs/${encodeURIComponent(jobId)}`);
+  const messageIdHost = new URL(publicUrl).hostname || 'localhost';
+  const baseMs = options.retry?.baseMs ?? 5_000;
+  const maxMs = options.retry?.maxMs ?? 600_000;
+  const pollMs = options.pollMs ?? 30_000;
+  const onError = options.onError ?? ((error) => console.error('mail outbox:', error));
+
+  let stopped = false;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const backoff = (attempt: number) => {
+    const delay = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+    return delay * (0.8 + Math.random() * 0.4);
+  };
+
+  async function send(row: OutboxRow): Promise<void> {
+    const mail = renderMail(
+      row,
+      registry.label(row.job_type, row.locale === 'fr' ? 'fr' : 'en'),
+      reportUrl(row.job_id),
+    );
+    try {
+      await transport.sendMail({
+        from: options.from,
+        to: row.recipient,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        // One ID per job: should a send be repeated after a crash, mail clients can tell it is the same message.
+        messageId: `<job-${row.job_id}@${messageIdHost}>`,
+        headers: { 'Content-Language': row.locale === 'fr' ? 'fr' : 'en' },
+      });
+    } catch (error) {
+      await markMailFailed(db, row.id, error instanceof Error ? error.message : String(error), backoff(row.attempts));
+      throw error;
+    }
+    await markMailSent(db, row.id);
+  }
+
+  async function drain(): Promise<void> {
+    do {
+      again = false;
+      for (;;) {
+        const rows = await claimDueMails(db, 10, sendTimeoutMs * 2);
+        if (rows.length === 0 || stopped) break;
+        const results = await Promise.allSettled(rows.map(send));
+        for (const result of results) if (result.status === 'rejected') onError(result.reason);
+      }
+    } while (again && !stopped);
+    const dueInMs = await nextMailDueInMs(db);
+    schedule(dueInMs === null ? pollMs : Math.min(pollMs, Math.max(10, dueInMs)));
+  }
+
+  function flush(): Promise<void> {
+    if (stopped) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = drain()
+      .catch((error) => {
+        onError(error);
+        schedule(pollMs);
+      })
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  }
+
+  function schedule(delayMs: number): void {
+    clearTimeout(timer);
+    if (stopped) return;
+    timer = setTimeout(() => void flush(), delayMs);
+    timer.unref();
+  }
+
+  const unlisten = await db.listen(mailOutboxChannel, () => void flush());
+  void flush();
+
+  return {
+    flush,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      await unlisten();
+      if (typeof options.smtp === 'string') transport.close();
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The reference server as a process: reads the environment, opens storage (embedded PGlite in DATA_DIR, or
+ * PostgreSQL at DATABASE_URL), migrates, starts a worker and serves the API. `npm start` runs the demo, which
+ * reuses `startServer()` with its own page.
+ *
+ *   PORT                default 3000
+ *   DATABASE_URL        postgres://…; embedded PGlite when unset
+ *   DATA_DIR            PGlite's folder, default .data
+ *   USERS_FILE          users and tokens (JSON), default server/config/users.json
+ *   WORKER_CONCURRENCY  handlers at once in this process; 0 serves the API without a worker
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { createApp } from './app.js';
+import { defaultUsersFile, loadUsers, staticDirectory, tokenAuth } from './auth/tokens.js';
+import { migrate, openDb } from './db/index.js';
+import type { AppEnv } from './http/env.js';
+import { demoJobTypes } from './jobs/index.js';
+import { startWorker, type Worker } from './queue/worker.js';
+
+export interface ServerConfig {
+  port: number;
+  databaseUrl: string | null;
+  dataDir: string;
+  usersFile: string | URL;
+  /** Null: the worker's default. 0: no worker in this process. */
+  workerConcurrency: number | null;
+}
+
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}".`);
+  }
+  return value;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const databaseUrl = env.DATABASE_URL || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// (leave it unset for embedded storage).');
+  }
+  return {
+    port: integer(env, 'PORT', 0, 65_535) ?? 3000,
+    databaseUrl,
+    dataDir: resolve(env.DATA_DIR || '.data'),
+    usersFile: env.USERS_FILE ? resolve(env.USERS_FILE) : defaultUsersFile,
+    workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 0, 10_000),
+  };
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens storage, migrates, starts the worker and listens. `decorate` adds routes (the demo's page). */
+export async function startServer(
+  config: ServerConfig,
+  decorate?: (app: Hono<AppEnv>) => void,
+): Promise<RunningServer> {
+  const users = await loadUsers(config.usersFile);
+  const db = await openDb(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
+  await migrate(db);
+  const jobTypes = demoJobTypes(db);
+  const worker: Worker | null =
+    config.workerConcurrency === 0
+      ? null
+      : startWorker({ db, jobTypes, ...(config.workerConcurrency ? { concurrency: config.workerConcurrency } : {}) });
+  const app = createApp({ db, auth: tokenAuth(users), jobTypes, users: staticDirectory(users) });
+  decorate?.(app);
+  const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
+    const listening = serve({ fetch: app.fetch, port: config.port }, () => resolveServer(listening));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return {
+    url: `http://localhost:${port}`,
+    async close() {
+      await new Promise<void>((done) => server.close(() => done()));
+      await worker?.stop();
+      await db.close();
+    },
+  };
+}
+
+/** Stops cleanly on Ctrl-C or a service manager's SIGTERM: running jobs get the worker's grace period. */
+export function stopOnSignals(server: RunningServer): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping (running jobs get a few seconds to finish)…`);
+    server.close().then(
+      () => process.exit(0),
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function main(): Promise<void> {
+  let config: ServerConfig;
+  try {
+    config = readConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Configuration error: ${error.message}`);
+    process.exit(2);
+  }
+  const server = await startServer(config);
+  console.log(
+    `Job tracker API on ${server.url}/api (${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`})`,
+  );
+  stopOnSignals(server);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();

@@ -1,0 +1,170 @@
+/**
+ * What a running handler holds: its params, its abort signal and the calls that report back. Progress, counters
+ * and steps live in memory and reach the database at most once per `progressIntervalMs` (plus the final state,
+ * which rides on the completion), so a tight loop of `progress()` costs nothing.
+ */
+import type { Db } from '../db/types.js';
+import type { StepRow } from './rows.js';
+import { readArtifactData, saveArtifact } from './sql/artifacts.js';
+import type { ClaimedJobRow } from './sql/claimJobs.js';
+import type { Completion } from './sql/completeJobs.js';
+import { insertJobMessage } from './sql/insertJobMessage.js';
+import { type ProgressState, saveProgress } from './sql/saveProgress.js';
+import type { ArtifactInput, JobContext, JsonObject, MessageLevel } from './types.js';
+
+export interface RunningJobOptions {
+  db: Db;
+  workerId: string;
+  job: ClaimedJobRow;
+  progressIntervalMs: number;
+  /** A throttled write failed; the job goes on (the next write or the completion carries the state). */
+  onError: (error: unknown) => void;
+}
+
+export class RunningJob {
+  readonly controller = new AbortController();
+  readonly context: JobContext;
+  /** Set once the worker stopped waiting for the handler (forced interrupt, lost lease): its calls are ignored. */
+  abandoned = false;
+  private readonly state: ProgressState = { done: 0, total: null, message: null, counters: {}, steps: [] };
+  /** Whether anything changed since the last write (and must go with the completion). */
+  private dirty = false;
+  private lastWriteAt = 0;
+  private writeTimer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: RunningJobOptions) {
+    const { job } = options;
+    this.context = {
+      jobId: job.id,
+      params: job.params,
+      signal: this.controller.signal,
+      attempt: job.attempt,
+      userId: job.user_id,
+      locale: job.locale,
+      progress: (done, total, message) => this.progress(done, total, message),
+      info: (message, item) => this.message('info', message, item),
+      warn: (message, item) => this.message('warning', message, item),
+      error: (message, item) => this.message('error', message, item),
+      step: (name, label) => this.step(name, label),
+      count: (counter, by = 1) => this.count(counter, by),
+      saveArtifact: (artifact) => this.saveArtifact(artifact),
+      readArtifact: (name) => readArtifactData(options.db, job.id, name),
+    };
+  }
+
+  get id(): string {
+    return this.options.job.id;
+  }
+
+  get type(): string {
+    return this.options.job.type;
+  }
+
+  /** Stops pending writes; what they would have written goes with the completion instead. */
+  settle(): void {
+    if (this.writeTimer) clearTimeout(this.writeTimer);
+    this.writeTimer = null;
+  }
+
+  /** The completion of this job, carrying the unwritten state and closing the open step. */
+  completion(status: Completion['status'], errorCode?: string, errorMessage?: string): Completion {
+    this.settle();
+    const openStep = this.state.steps.at(-1);
+    if (openStep?.status === 'running') {
+      openStep.status = status;
+      openStep.endedAt = new Date().toISOString();
+      this.dirty = true;
+    }
+    const final = this.dirty
+      ? {
+          progress: { done: this.state.done, total: this.state.total, message: this.state.message },
+          counters: this.state.counters,
+          steps: this.state.steps,
+        }
+      : {};
+    return { id: this.id, status, errorCode, errorMessage, ...final };
+  }
+
+  /** Waits for a write in flight, so the completion cannot be overtaken by an older progress write. */
+  async flushed(): Promise<void> {
+    await this.writing;
+  }
+
+  private progress(done: number, total?: number | null, message?: string | null): void {
+    this.state.done = Math.max(0, Math.trunc(done));
+    if (total !== undefined) this.state.total = total === null ? null : Math.max(0, Math.trunc(total));
+    if (message !== undefined) this.state.message = message;
+    this.changed();
+  }
+
+  private count(counter: string, by: number): void {
+    this.state.counters[counter] = (this.state.counters[counter] ?? 0) + by;
+    const openStep = this.state.steps.at(-1);
+    if (openStep?.status === 'running') openStep.counters[counter] = (openStep.counters[counter] ?? 0) + by;
+    this.changed();
+  }
+
+  private async step(name: string, label: string): Promise<void> {
+    const now = new Date().toISOString();
+    const previous = this.state.steps.at(-1);
+    if (previous?.status === 'running') {
+      previous.status = 'succeeded';
+      previous.endedAt = now;
+    }
+    const step: StepRow = { name, label, status: 'running', startedAt: now, endedAt: null, counters: {} };
+    this.state.steps.push(step);
+    this.dirty = true;
+    // A new step shows at once: steps are few, and the report is read by people waiting for them.
+    await this.write();
+  }
+
+  private async message(level: MessageLevel, message: string, item?: JsonObject | null): Promise<void> {
+    if (this.abandoned) return;
+    const step = this.state.steps.at(-1);
+    await insertJobMessage(
+      this.options.db,
+      this.id,
+      level,
+      message,
+      item ?? null,
+      step?.status === 'running' ? step.name : null,
+    );
+  }
+
+  private async saveArtifact(artifact: ArtifactInput): Promise<void> {
+    if (this.abandoned) return;
+    const data = typeof artifact.data === 'string' ? Buffer.from(artifact.data, 'utf8') : Buffer.from(artifact.data);
+    await saveArtifact(this.options.db, this.id, { ...artifact, data });
+  }
+
+  private changed(): void {
+    this.dirty = true;
+    if (this.writeTimer || this.abandoned) return;
+    const wait = this.lastWriteAt + this.options.progressIntervalMs - Date.now();
+    this.writeTimer = setTimeout(
+      () => {
+        this.writeTimer = null;
+        this.write().catch(this.options.onError);
+      },
+      Math.max(0, wait),
+    );
+  }
+
+  private write(): Promise<void> {
+    this.writing = this.writing.then(async () => {
+      if (!this.dirty || this.abandoned) return;
+      this.dirty = false;
+      this.lastWriteAt = Date.now();
+      try {
+        await saveProgress(this.options.db, this.options.workerId, this.id, structuredClone(this.state));
+      } catch (error) {
+        this.dirty = true;
+        throw error;
+      }
+    });
+    const current = this.writing;
+    this.writing = current.catch(() => {});
+    return current;
+  }
+}

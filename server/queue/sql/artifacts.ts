@@ -1,0 +1,41 @@
+import type { Queryable } from '../../db/types.js';
+
+export interface NewArtifact {
+  name: string;
+  role: 'input' | 'output';
+  fileName: string;
+  contentType: string;
+  data: Uint8Array;
+}
+
+/** Saving twice under one name replaces the file (a handler that retries its export overwrites it). */
+export async function saveArtifact(db: Queryable, jobId: string, artifact: NewArtifact): Promise<void> {
+  await db.query(
+    `
+insert into job_artifacts (job_id, name, role, file_name, content_type, size, data)
+values ($1::bigint, $2::text, $3::text, $4::text, $5::text, $6::integer, $7::bytea)
+on conflict (job_id, name) do update
+set role = excluded.role, file_name = excluded.file_name, content_type = excluded.content_type,
+  size = excluded.size, data = excluded.data, created_at = now()`,
+    [
+      jobId,
+      artifact.name,
+      artifact.role,
+      artifact.fileName,
+      artifact.contentType,
+      artifact.data.byteLength,
+      artifact.data,
+    ],
+  );
+}
+
+export async function readArtifactData(db: Queryable, jobId: string, name: string): Promise<Uint8Array | null> {
+  const { rows } = await db.query<{ data: Uint8Array }>(
+    `
+select data
+from job_artifacts
+where job_id = $1::bigint and name = $2::text`,
+    [jobId, name],
+  );
+  return rows[0]?.data ?? null;
+}

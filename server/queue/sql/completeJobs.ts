@@ -1,0 +1,75 @@
+import type { Queryable } from '../../db/types.js';
+import type { StepRow } from '../rows.js';
+
+export interface Completion {
+  id: string;
+  status: 'succeeded' | 'failed' | 'interrupted';
+  errorCode?: string | null;
+  /** Also recorded as an error message of the job. */
+  errorMessage?: string | null;
+  /** The last progress, counters and steps, written here instead of by a separate throttled write. */
+  progress?: { done: number; total: number | null; message: string | null } | null;
+  counters?: Record<string, number> | null;
+  steps?: StepRow[] | null;
+}
+
+/**
+ * $1 worker id; then one array per field, one element per job.
+ *
+ * Many jobs end in one statement: the worker buffers completions and flushes them together. Only jobs this worker still holds are touched, so a job
+ * whose lease expired and went elsewhere is not overwritten; one interrupted meanwhile ends `interrupted`.
+ * This general form carries per-job outcomes; plain successes take `completeSucceededJobs`, whose plan cannot go
+ * wrong: here the planner takes `host = $1` as selective and may nest-loop `unnest` inside (EXPLAIN in
+ * bench:queue: 280 ms for 300 jobs at 20,000 rows), fine for the few jobs that end with an error or a report.
+ */
+export const completeJobsSql = `
+with done as (
+  select *
+  from unnest(
+    $2::bigint[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::integer[], $8::text[], $9::jsonb[], $10::jsonb[]
+  ) as d (id, status, error_code, error_message, progress_done, progress_total, progress_message, counters, steps)
+), ended as (
+  update jobs
+  set status = case when jobs.status = 'interrupting' then 'interrupted' else done.status end,
+    ended_at = now(), updated_at = now(), lease_expires_at = null,
+    error_code = done.error_code, error_message = done.error_message,
+    errors = jobs.errors + (done.error_message is not null)::integer,
+    progress_done = coalesce(done.progress_done, jobs.progress_done),
+    progress_total = case when done.progress_done is null then jobs.progress_total else done.progress_total end,
+    progress_message = case when done.progress_done is null then jobs.progress_message else done.progress_message end,
+    counters = coalesce(done.counters, jobs.counters),
+    steps = coalesce(done.steps, jobs.steps)
+  from done
+  where jobs.id = done.id and jobs.host = $1::text and jobs.status in ('running', 'interrupting')
+  returning jobs.id, done.error_message
+), dequeued as (
+  delete from job_queue
+  where job_id = any(array(select id from ended))
+), error_messages as (
+  insert into job_messages (job_id, level, message)
+  select ended.id, 'error', ended.error_message
+  from ended
+  where ended.error_message is not null
+)
+select id from ended`;
+
+/** Ends the jobs this worker holds; returns the ids actually ended. */
+export async function completeJobs(db: Queryable, workerId: string, completions: Completion[]): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    completeJobsSql,
+    [
+      workerId,
+      completions.map((c) => c.id),
+      completions.map((c) => c.status),
+      completions.map((c) => c.errorCode ?? null),
+      completions.map((c) => c.errorMessage ?? null),
+      completions.map((c) => c.progress?.done ?? null),
+      completions.map((c) => c.progress?.total ?? null),
+      completions.map((c) => c.progress?.message ?? null),
+      completions.map((c) => (c.counters ? JSON.stringify(c.counters) : null)),
+      completions.map((c) => (c.steps ? JSON.stringify(c.steps) : null)),
+    ],
+    { name: 'queue_complete_jobs' },
+  );
+  return rows.map((row) => row.id);
+}

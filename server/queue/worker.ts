@@ -1,0 +1,331 @@
+/**
+ * The worker runtime: claims jobs in batches, runs their handlers (up to `concurrency` at once), buffers their
+ * completions into batched writes, keeps their leases alive, recovers jobs whose worker vanished, and honours
+ * interrupts. Idle, it sleeps until NOTIFY `jobs_queued` (or a slow safety poll).
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Db } from '../db/types.js';
+import { RunningJob } from './context.js';
+import { jobsInterruptChannel, jobsQueuedChannel } from './notify.js';
+import { type ClaimedJobRow, claimJobs } from './sql/claimJobs.js';
+import { type Completion, completeJobs } from './sql/completeJobs.js';
+import { completeSucceededJobs } from './sql/completeSucceededJobs.js';
+import { forceInterruptJob } from './sql/forceInterruptJob.js';
+import { heartbeat } from './sql/heartbeat.js';
+import { recoverExpiredLeases } from './sql/recoverExpiredLeases.js';
+import { releaseJobs } from './sql/releaseJobs.js';
+import { unregisterWorker } from './sql/unregisterWorker.js';
+import type { JobTypeDefinition } from './types.js';
+
+export interface WorkerOptions {
+  db: Db;
+  jobTypes: JobTypeDefinition[] | Map<string, JobTypeDefinition>;
+  /** Recorded as each job's `host`; default `hostname:pid:random`. */
+  workerId?: string;
+  /** Handlers running at once in this process. */
+  concurrency?: number;
+  /** Most jobs taken per claim statement. */
+  claimBatchSize?: number;
+  /** Claim statements in flight at once (each on its own connection), while slots are free. */
+  claimsInFlight?: number;
+  /** Completions written per statement; a partial batch waits at most `completionFlushMs`. */
+  completionBatchSize?: number;
+  completionFlushMs?: number;
+  /** A job whose worker has not renewed its lease for this long is recovered by another worker. */
+  leaseMs?: number;
+  /** How often leases are renewed (and the worker row touched); default a third of the lease. */
+  heartbeatMs?: number;
+  /** How often expired leases are looked for. */
+  recoveryMs?: number;
+  /** Safety poll when no NOTIFY arrives (e.g. a job whose `run_after` came due). */
+  pollMs?: number;
+  /** Least time between two progress writes of one job. */
+  progressIntervalMs?: number;
+  /** Background errors (a failed flush, a lost connection); default logs to stderr. */
+  onError?: (error: unknown) => void;
+}
+
+export interface Worker {
+  readonly id: string;
+  /**
+   * Stops claiming, waits up to `graceMs` (default 10 s) for running jobs, then aborts and releases the rest to
+   * the queue.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
+  /** Handlers currently running. */
+  readonly running: number;
+}
+
+// Defaults chosen with `npm run bench:queue` (see docs/benchmarks.md).
+export const workerDefaults = {
+  concurrency: 200,
+  claimBatchSize: 100,
+  claimsInFlight: 2,
+  completionBatchSize: 200,
+  completionFlushMs: 2,
+  leaseMs: 30_000,
+  recoveryMs: 5_000,
+  pollMs: 3_000,
+  progressIntervalMs: 250,
+  interruptGraceMs: 10_000,
+};
+
+export function startWorker(options: WorkerOptions): Worker {
+  const settings = { ...workerDefaults, ...withoutUndefined(options) };
+  const heartbeatMs = options.heartbeatMs ?? Math.floor(settings.leaseMs / 3);
+  const { db } = options;
+  const id = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const onError = options.onError ?? ((error: unknown) => console.error(`worker ${id}:`, error));
+  const jobTypes =
+    options.jobTypes instanceof Map ? options.jobTypes : new Map(options.jobTypes.map((type) => [type.type, type]));
+  const typeNames = [...jobTypes.keys()];
+
+  const running = new Map<string, RunningJob>();
+  const graceTimers = new Map<string, NodeJS.Timeout>();
+  let pendingCompletions: Completion[] = [];
+  /** Handlers that returned, waiting for their last progress write before their completion is buffered. */
+  const handedOver = new Set<Promise<void>>();
+  let flushTimer: NodeJS.Timeout | null = null;
+  let flushing: Promise<void> = Promise.resolve();
+  /** The last claim found fewer jobs than it asked for: wait for a NOTIFY or the poll before claiming again. */
+  let idle = false;
+  let stopping = false;
+  let whenDrained: (() => void) | null = null;
+  const unsubscribes: Promise<() => Promise<void>>[] = [];
+  const timers: NodeJS.Timeout[] = [];
+
+  /** Counts wake-ups, so a claim that started before a NOTIFY does not send the worker back to sleep. */
+  let wakes = 0;
+  const wake = () => {
+    wakes++;
+    idle = false;
+    claim();
+  };
+
+  /** Claims in flight, each holding `limit` slots until its jobs arrive. */
+  const claims = new Set<Promise<void>>();
+  let reservedSlots = 0;
+  /** The last claim came back full: more jobs are probably waiting. */
+  let backlog = false;
+
+  function claim(): void {
+    while (!idle && !stopping && claims.size < settings.claimsInFlight) {
+      const free = settings.concurrency - running.size - reservedSlots;
+      // A second claim in flight only pays while the queue is backed up, and only for a full batch.
+      if (free <= 0 || (claims.size > 0 && (!backlog || free < settings.claimBatchSize))) return;
+      const limit = Math.min(free, settings.claimBatchSize);
+      reservedSlots += limit;
+      const wakesBefore = wakes;
+      const claimed: Promise<void> = claimJobs(db, id, typeNames, limit, settings.leaseMs)
+        .then(
+          (jobs) => {
+            backlog = jobs.length === limit;
+            if (!backlog && wakes === wakesBefore) idle = true;
+            reservedSlots -= limit;
+            claims.delete(claimed);
+            for (const job of jobs) run(job);
+          },
+          (error) => {
+            reservedSlots -= limit;
+            claims.delete(claimed);
+            idle = true;
+            onError(error);
+          },
+        )
+        .then(claim);
+      claims.add(claimed);
+    }
+  }
+
+  function run(row: ClaimedJobRow) {
+    const job = new RunningJob({
+      db,
+      workerId: id,
+      job: row,
+      progressIntervalMs: settings.progressIntervalMs,
+      onError,
+    });
+    running.set(job.id, job);
+    const definition = jobTypes.get(row.type) as JobTypeDefinition;
+    const settled = (completion: Completion) => {
+      if (job.abandoned) return;
+      finish(job);
+      const completing = job.flushed().then(() => complete(completion));
+      handedOver.add(completing);
+      completing.finally(() => handedOver.delete(completing)).catch(onError);
+    };
+    Promise.resolve()
+      .then(() => definition.handler(job.context))
+      .then(
+        () => settled(job.completion(job.controller.signal.aborted ? 'interrupted' : 'succeeded')),
+        (error: unknown) => {
+          if (job.controller.signal.aborted) return settled(job.completion('interrupted'));
+          const code = (error as { code?: unknown } | null)?.code;
+          const message = error instanceof Error ? error.message : String(error);
+          settled(job.completion('failed', typeof code === 'string' ? code : 'handler_exception', message));
+        },
+      );
+  }
+
+  function finish(job: RunningJob): void {
+    running.delete(job.id);
+    const timer = graceTimers.get(job.id);
+    if (timer) clearTimeout(timer);
+    graceTimers.delete(job.id);
+    if (running.size === 0) whenDrained?.();
+    claim();
+  }
+
+  function complete(completion: Completion): void {
+    pendingCompletions.push(completion);
+    if (pendingCompletions.length >= settings.completionBatchSize) flush();
+    else flushTimer ??= setTimeout(flush, settings.completionFlushMs);
+  }
+
+  function flush(): Promise<void> {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = null;
+    const batch = pendingCompletions;
+    pendingCompletions = [];
+    if (batch.length === 0) return flushing;
+    const plain = batch.filter(isPlainSuccess).map((completion) => completion.id);
+    const detailed = batch.filter((completion) => !isPlainSuccess(completion));
+    const write = Promise.all([
+      plain.length > 0 ? completeSucceededJobs(db, id, plain) : null,
+      detailed.length > 0 ? completeJobs(db, id, detailed) : null,
+    ]).then(
+      () => {},
+      (error) => {
+        // The jobs stay `running` under this worker; heartbeats stop for them, so lease recovery settles them.
+        onError(error);
+      },
+    );
+    flushing = Promise.all([flushing, write]).then(() => {});
+    return flushing;
+  }
+
+  function interrupt(jobId: string): void {
+    const job = running.get(jobId);
+    if (!job || job.controller.signal.aborted) return;
+    job.controller.abort(new Error('The job was interrupted.'));
+    const graceMs = jobTypes.get(job.type)?.interruptGraceMs ?? settings.interruptGraceMs;
+    const timer = setTimeout(() => {
+      graceTimers.delete(jobId);
+      if (!running.has(jobId)) return;
+      abandon(job);
+      forceInterruptJob(db, id, jobId).catch(onError);
+    }, graceMs);
+    graceTimers.set(jobId, timer);
+  }
+
+  function abandon(job: RunningJob): void {
+    job.abandoned = true;
+    job.settle();
+    finish(job);
+  }
+
+  async function beat(): Promise<void> {
+    const ids = [...running.keys()];
+    const held = await heartbeat(db, id, ids, settings.leaseMs);
+    const statuses = new Map(held.map((row) => [row.id, row.status]));
+    for (const jobId of ids) {
+      const job = running.get(jobId);
+      if (!job) continue;
+      const status = statuses.get(jobId);
+      if (status === 'interrupting') interrupt(jobId);
+      else if (status === undefined && !job.abandoned && running.has(jobId)) {
+        // Another worker recovered it (our lease lapsed): stop the handler, its result no longer counts.
+        job.controller.abort(new Error('The worker lost this job (lease expired).'));
+        abandon(job);
+      }
+    }
+  }
+
+  async function recover(): Promise<void> {
+    const recovered = await recoverExpiredLeases(db);
+    if (recovered.some((row) => row.status === 'queued')) wake();
+  }
+
+  const every = (ms: number, task: () => Promise<void>) => {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy || stopping) return;
+      busy = true;
+      task()
+        .catch(onError)
+        .finally(() => {
+          busy = false;
+        });
+    }, ms);
+    timers.push(timer);
+  };
+
+  unsubscribes.push(db.listen(jobsQueuedChannel, wake));
+  unsubscribes.push(db.listen(jobsInterruptChannel, (payload) => interrupt(payload.trim())));
+  every(heartbeatMs, beat);
+  every(settings.recoveryMs, recover);
+  every(settings.pollMs, async () => wake());
+  // Register, then make the first claim only once LISTEN is in place, so no NOTIFY falls in between.
+  Promise.all(unsubscribes)
+    .then(() => beat())
+    .then(() => recover())
+    .catch(onError)
+    .finally(() => wake());
+
+  return {
+    id,
+    get running() {
+      return running.size;
+    },
+    async stop(stopOptions = {}) {
+      if (stopping) return;
+      stopping = true;
+      for (const timer of timers) clearInterval(timer);
+      await Promise.all(unsubscribes.map((subscribed) => subscribed.then((unsubscribe) => unsubscribe(), onError)));
+      await Promise.all(claims);
+      if (running.size > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, stopOptions.graceMs ?? 10_000);
+          whenDrained = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      const leftover = [...running.values()];
+      for (const job of leftover) {
+        job.controller.abort(new Error('The worker is shutting down; the job goes back to the queue.'));
+        abandon(job);
+      }
+      for (const timer of graceTimers.values()) clearTimeout(timer);
+      await Promise.allSettled(handedOver);
+      await flush();
+      if (leftover.length > 0) {
+        await Promise.all(leftover.map((job) => job.flushed()));
+        await releaseJobs(
+          db,
+          id,
+          leftover.map((job) => job.id),
+        ).catch(onError);
+      }
+      await unregisterWorker(db, id).catch(onError);
+    },
+  };
+}
+
+/** A handler that returned and left nothing to record beyond the end: the hot path's statement. */
+function isPlainSuccess(completion: Completion): boolean {
+  return (
+    completion.status === 'succeeded' &&
+    !completion.errorCode &&
+    !completion.errorMessage &&
+    !completion.progress &&
+    !completion.counters &&
+    !completion.steps
+  );
+}
+
+function withoutUndefined<T extends object>(object: T): Partial<T> {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,149 @@
+/**
+ * Requeue, interrupt and delete, one job at a time or in bulk. Each action locks the job's row, checks who may
+ * act and what its status allows, changes it and records the actor in `job_audit`, all in one transaction.
+ */
+import { Hono } from 'hono';
+import { canAct, canSee } from '../auth/permissions.js';
+import type { Principal } from '../auth/types.js';
+import type { Queryable } from '../db/types.js';
+import type { AppEnv, Services } from '../http/env.js';
+import { conflict, forbidden, notFound, ProblemError } from '../http/problem.js';
+import { validate, validInput } from '../http/validation.js';
+import { enqueueJob } from '../queue/enqueue.js';
+import { copyInputArtifacts } from '../store/artifacts.js';
+import { recordAudit } from '../store/audit.js';
+import { deleteFinishedJob } from '../store/deleteJob.js';
+import { getJobForUpdate } from '../store/getJob.js';
+import { interruptQueuedJob, interruptRunningJob } from '../store/interruptJob.js';
+import { linkRequeue } from '../store/requeueJob.js';
+import { isFinished, isJobId, type JobRow } from '../store/rows.js';
+import { detailOf } from './job.js';
+import { jobViews } from './jobs.js';
+
+type Action = 'requeue' | 'interrupt' | 'delete';
+
+/** Locks the job and checks the caller may act on it: 404 if they may not even see it, 403 if they may only look. */
+async function lockForAction(tx: Queryable, principal: Principal, id: string, action: Action): Promise<JobRow> {
+  const row = isJobId(id) ? await getJobForUpdate(tx, id) : null;
+  if (!row || !canSee(principal, row.user_id)) throw notFound(`No job ${id}.`);
+  if (!canAct(principal, row.user_id)) {
+    throw forbidden(`To ${action} another user's job needs the jobs:manage:any permission.`);
+  }
+  return row;
+}
+
+async function requeue(services: Services, principal: Principal, id: string): Promise<JobRow> {
+  return services.db.transaction(async (tx) => {
+    const row = await lockForAction(tx, principal, id, 'requeue');
+    const definition = services.registry.get(row.type);
+    if (!definition?.requeueable) throw conflict('not_requeueable', `Jobs of type ${row.type} cannot be run again.`);
+    if (!isFinished(row.status)) {
+      throw conflict('job_not_finished', `Job ${id} is ${row.status}; only a finished job can be run again.`);
+    }
+    const job = await enqueueJob(tx, {
+      type: row.type,
+      userId: row.user_id,
+      userName: row.user_name,
+      locale: row.locale,
+      notifyByEmail: row.notify_by_email,
+      email: row.email,
+      params: row.params,
+      subjects: row.subjects,
+      maxAttempts: definition.maxAttempts ?? 1,
+      requeuedFrom: row.id,
+    });
+    await copyInputArtifacts(tx, row.id, job.id);
+    await linkRequeue(tx, row.id, job.id);
+    await recordAudit(tx, row.id, 'requeue', principal, { newJobId: job.id });
+    return job;
+  });
+}
+
+async function interrupt(services: Services, principal: Principal, id: string): Promise<JobRow> {
+  return services.db.transaction(async (tx) => {
+    const row = await lockForAction(tx, principal, id, 'interrupt');
+    if (isFinished(row.status)) throw conflict('job_finished', `Job ${id} has already finished (${row.status}).`);
+    // Asked twice: the first request is under way, nothing more to do.
+    if (row.status === 'interrupting') return row;
+    let changed: JobRow | null = null;
+    if (row.status === 'queued') changed = await interruptQueuedJob(tx, row.id, principal);
+    else if (row.status === 'running') {
+      if (!services.registry.get(row.type)?.interruptible) {
+        throw conflict('not_interruptible', `Running jobs of type ${row.type} cannot be interrupted.`);
+      }
+      changed = await interruptRunningJob(tx, row.id, principal);
+    }
+    if (!changed) throw conflict('job_finished', `Job ${id} is ${row.status} and cannot be interrupted.`);
+    await recordAudit(tx, row.id, 'interrupt', principal, { from: row.status });
+    return changed;
+  });
+}
+
+async function remove(services: Services, principal: Principal, id: string): Promise<null> {
+  return services.db.transaction(async (tx) => {
+    const row = await lockForAction(tx, principal, id, 'delete');
+    if (!isFinished(row.status)) {
+      throw conflict(
+        'job_not_finished',
+        `Job ${id} is ${row.status}; only finished jobs can be deleted. Interrupt it first.`,
+      );
+    }
+    await deleteFinishedJob(tx, row.id);
+    await recordAudit(tx, row.id, 'delete', principal, { type: row.type, owner: row.user_id });
+    return null;
+  });
+}
+
+const actions: Record<Action, (s: Services, p: Principal, id: string) => Promise<JobRow | null>> = {
+  requeue,
+  interrupt,
+  delete: remove,
+};
+
+export function actionRoutes(services: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.post('/jobs/bulk', validate('bulkJobAction'), async (c) => {
+    const { action, ids } = validInput(c, 'bulkJobAction').body;
+    const principal = c.get('principal');
+    const outcomes: { id: string; row?: JobRow | null; problem?: ProblemError }[] = [];
+    for (const id of ids) {
+      try {
+        outcomes.push({ id, row: await actions[action](services, principal, id) });
+      } catch (error) {
+        if (!(error instanceof ProblemError)) console.error(`bulk ${action} of job ${id} failed`, error);
+        const problem =
+          error instanceof ProblemError
+            ? error
+            : new ProblemError(500, 'internal_error', 'This job could not be changed.');
+        outcomes.push({ id, problem });
+      }
+    }
+    const rows = outcomes.flatMap((o) => (o.row ? [o.row] : []));
+    const views = new Map((await jobViews(services, c, rows)).map((job) => [job.id, job]));
+    const results = outcomes.map((o) =>
+      o.problem
+        ? { id: o.id, ok: false, problem: o.problem.toProblem() }
+        : { id: o.id, ok: true, ...(o.row ? { job: views.get(o.row.id)! } : {}) },
+    );
+    const succeeded = results.filter((r) => r.ok).length;
+    return c.json({ action, results, succeeded, failed: results.length - succeeded });
+  });
+
+  app.post('/jobs/:id/requeue', validate('requeueJob'), async (c) => {
+    const job = await requeue(services, c.get('principal'), c.req.param('id'));
+    return c.json(await detailOf(services, c, job), 202, { location: c.req.path.replace(/[^/]+\/requeue$/, job.id) });
+  });
+
+  app.post('/jobs/:id/interrupt', validate('interruptJob'), async (c) => {
+    const job = await interrupt(services, c.get('principal'), c.req.param('id'));
+    return c.json(await detailOf(services, c, job), 202);
+  });
+
+  app.delete('/jobs/:id', validate('deleteJob'), async (c) => {
+    await remove(services, c.get('principal'), c.req.param('id'));
+    return c.body(null, 204);
+  });
+
+  return app;
+}

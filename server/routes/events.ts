@@ -1,0 +1,152 @@
+/**
+ * `GET /events` (the live stream) and `POST /events/token`.
+ *
+ * These routes authenticate for themselves, because the stream also accepts a stream token (`?token=`) that the
+ * app-wide bearer/cookie check does not know: mount them on the API before that check (`mountEvents`).
+ *
+ * Under @hono/node-server the stream is written straight to the Node response (one synchronous write per event
+ * and client, see STACK.md "SSE fan-out"); anywhere else (`app.fetch` in tests, other runtimes) it is a web
+ * `ReadableStream` body.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import type { AuthFunction, Principal } from '../auth/types.js';
+import type { StreamSink } from '../events/hub.js';
+import type { Live } from '../events/live.js';
+import type { AppEnv } from '../http/env.js';
+import { pickLocale } from '../http/locale.js';
+import { ProblemError, problemResponse } from '../http/problem.js';
+import { validate, validInput } from '../http/validation.js';
+
+export interface EventRouteDeps {
+  live: Live;
+  auth: AuthFunction;
+  /** A stream that buffers more than this many bytes for a slow client is closed (it resumes). Default 1 MiB. */
+  maxBufferedBytes?: number;
+}
+
+const streamHeaders = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  // Tells nginx-style proxies not to buffer the stream.
+  'x-accel-buffering': 'no',
+};
+
+/** Adds the routes to `api` (the app under `/api`); call it before the app's own authentication middleware. */
+export function mountEvents(api: Hono<AppEnv>, deps: EventRouteDeps): void {
+  api.route('/', eventRoutes(deps));
+}
+
+export function eventRoutes(deps: EventRouteDeps): Hono<AppEnv> {
+  const { live, auth } = deps;
+  const maxBufferedBytes = deps.maxBufferedBytes ?? 1024 * 1024;
+  const app = new Hono<AppEnv>();
+  app.onError((error, c) => {
+    if (!(error instanceof ProblemError)) throw error;
+    const response = problemResponse(error, c.req.path);
+    if (error.status === 401) response.headers.set('www-authenticate', 'Bearer');
+    return response;
+  });
+
+  app.post('/events/token', validate('createStreamToken'), async (c) => {
+    const principal = await auth(c.req.raw);
+    if (!principal) throw unauthenticated();
+    return c.json(live.tokens.issue(principal), 201);
+  });
+
+  app.get('/events', validate('streamEvents'), async (c) => {
+    const { query, header } = validInput(c, 'streamEvents');
+    const principal = query.token ? live.tokens.verify(query.token) : await auth(c.req.raw);
+    if (!principal) throw unauthenticated();
+    const lastEventId = (header['last-event-id'] as string | undefined) ?? query.lastEventId;
+    const viewer = { principal, locale: pickLocale(c.req.header('accept-language')) };
+    const node = nodeBindings(c);
+    if (node) {
+      await openOnNodeResponse(node, viewer, lastEventId, deps);
+      return RESPONSE_ALREADY_SENT;
+    }
+    return openAsWebStream(viewer, lastEventId, live, maxBufferedBytes);
+  });
+
+  return app;
+}
+
+function unauthenticated(): ProblemError {
+  return new ProblemError(401, 'unauthenticated', 'No valid bearer token, session cookie or stream token was sent.');
+}
+
+function nodeBindings(c: Context<AppEnv>): { incoming: IncomingMessage; outgoing: ServerResponse } | null {
+  const env = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
+  return env?.incoming && env.outgoing && typeof env.outgoing.writeHead === 'function'
+    ? { incoming: env.incoming, outgoing: env.outgoing }
+    : null;
+}
+
+type Viewer = { principal: Principal; locale: ReturnType<typeof pickLocale> };
+
+async function openOnNodeResponse(
+  { incoming, outgoing }: { incoming: IncomingMessage; outgoing: ServerResponse },
+  viewer: Viewer,
+  lastEventId: string | undefined,
+  deps: EventRouteDeps,
+): Promise<void> {
+  const maxBufferedBytes = deps.maxBufferedBytes ?? 1024 * 1024;
+  outgoing.writeHead(200, streamHeaders);
+  outgoing.write(': open\n\n');
+  incoming.socket?.setNoDelay(true);
+  const sink: StreamSink = {
+    write(chunk) {
+      outgoing.write(chunk);
+      return outgoing.writableLength <= maxBufferedBytes;
+    },
+    close() {
+      if (!outgoing.writableEnded) outgoing.end();
+    },
+  };
+  const connection = await deps.live.open(viewer, lastEventId ? BigInt(lastEventId) : null, sink);
+  if (outgoing.destroyed || outgoing.writableEnded) connection.close();
+  else outgoing.once('close', () => connection.close());
+}
+
+async function openAsWebStream(
+  viewer: Viewer,
+  lastEventId: string | undefined,
+  live: Live,
+  maxBufferedBytes: number,
+): Promise<Response> {
+  let close: () => void = () => {};
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(started) {
+        controller = started;
+        controller.enqueue(new TextEncoder().encode(': open\n\n'));
+      },
+      cancel() {
+        close();
+      },
+    },
+    new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }),
+  );
+  let ended = false;
+  const sink: StreamSink = {
+    write(chunk) {
+      if (ended) return false;
+      controller.enqueue(chunk);
+      return (controller.desiredSize ?? 0) > -maxBufferedBytes;
+    },
+    close() {
+      if (ended) return;
+      ended = true;
+      controller.close();
+    },
+  };
+  const connection = await live.open(viewer, lastEventId ? BigInt(lastEventId) : null, sink);
+  close = () => {
+    ended = true;
+    connection.close();
+  };
+  return new Response(body, { status: 200, headers: streamHeaders });
+}

@@ -1,0 +1,113 @@
+/** `GET /jobs/{id}`, its report, messages and artifacts: whoever may see the job (see auth/permissions.ts). */
+import { Hono } from 'hono';
+import { canSee } from '../auth/permissions.js';
+import type { Principal } from '../auth/types.js';
+import { bindingOf, decodeCursor, encodeCursor } from '../http/cursor.js';
+import type { AppContext, AppEnv, Services } from '../http/env.js';
+import { toJobDetail } from '../http/jobView.js';
+import { pickLocale } from '../http/locale.js';
+import { notFound, ProblemError } from '../http/problem.js';
+import { validate, validInput } from '../http/validation.js';
+import { getArtifact, listArtifacts } from '../store/artifacts.js';
+import { getJob } from '../store/getJob.js';
+import { countMessages, listMessages } from '../store/messages.js';
+import { queueInfo } from '../store/queueInfo.js';
+import { isJobId, type JobRow } from '../store/rows.js';
+
+/** The job, or 404 whether it does not exist or the caller may not see it: the two must look the same. */
+export async function visibleJob(services: Services, principal: Principal, id: string): Promise<JobRow> {
+  const row = isJobId(id) ? await getJob(services.db, id) : null;
+  if (!row || !canSee(principal, row.user_id)) throw notFound(`No job ${id}.`);
+  return row;
+}
+
+export async function detailOf(services: Services, c: AppContext, row: JobRow) {
+  return toJobDetail(row, {
+    registry: services.registry,
+    principal: c.get('principal'),
+    locale: pickLocale(c.req.header('accept-language')),
+    queue: await queueInfo(services.db, row.status === 'queued' ? [row.id] : []),
+  });
+}
+
+function contentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+export function jobRoutes(services: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get('/jobs/:id', validate('getJob'), async (c) => {
+    const row = await visibleJob(services, c.get('principal'), c.req.param('id'));
+    return c.json(await detailOf(services, c, row));
+  });
+
+  app.get('/jobs/:id/report', validate('getJobReport'), async (c) => {
+    const row = await visibleJob(services, c.get('principal'), c.req.param('id'));
+    const [job, messageCounts, artifacts] = await Promise.all([
+      detailOf(services, c, row),
+      countMessages(services.db, row.id),
+      listArtifacts(services.db, row.id),
+    ]);
+    return c.json({
+      job,
+      steps: row.steps.map((step) => ({
+        name: step.name,
+        label: step.label,
+        status: step.status,
+        startedAt: step.startedAt ?? null,
+        endedAt: step.endedAt ?? null,
+        counters: step.counters ?? {},
+      })),
+      messageCounts,
+      artifacts: artifacts.map((a) => ({
+        name: a.name,
+        role: a.role,
+        fileName: a.file_name,
+        contentType: a.content_type,
+        size: a.size,
+        createdAt: a.created_at.toISOString(),
+      })),
+    });
+  });
+
+  app.get('/jobs/:id/messages', validate('listJobMessages'), async (c) => {
+    const row = await visibleJob(services, c.get('principal'), c.req.param('id'));
+    const { level, cursor, limit = 50 } = validInput(c, 'listJobMessages').query;
+    const levels = level ? [...new Set(level)].sort() : null;
+    const binding = bindingOf({ job: row.id, levels });
+    const afterId = cursor ? decodeCursor(cursor, binding, 1)[0]! : null;
+    if (afterId !== null && !/^[0-9]{1,18}$/.test(afterId)) {
+      throw new ProblemError(400, 'invalid_cursor', 'The cursor is malformed; start again from page one.');
+    }
+    const page = await listMessages(services.db, row.id, { levels, afterId, limit });
+    const last = page.rows.at(-1);
+    return c.json({
+      items: page.rows.map((m) => ({
+        id: m.id,
+        level: m.level,
+        message: m.message,
+        item: m.item,
+        step: m.step,
+        at: m.at.toISOString(),
+      })),
+      nextCursor: page.hasMore && last ? encodeCursor([last.id], binding) : null,
+    });
+  });
+
+  app.get('/jobs/:id/artifacts/:name', validate('getJobArtifact'), async (c) => {
+    const row = await visibleJob(services, c.get('principal'), c.req.param('id'));
+    const artifact = await getArtifact(services.db, row.id, c.req.param('name'));
+    if (!artifact) throw notFound(`Job ${row.id} has no artifact "${c.req.param('name')}".`);
+    return new Response(artifact.data as Uint8Array<ArrayBuffer>, {
+      headers: {
+        'content-type': artifact.content_type,
+        'content-length': String(artifact.data.byteLength),
+        'content-disposition': contentDisposition(artifact.file_name),
+      },
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,28 @@
+import type { Queryable } from '../db/types.js';
+import type { JobRow } from './rows.js';
+
+/** How long an `Idempotency-Key` protects a launch (the contract promises 24 hours). */
+const keptHours = 24;
+
+/** The job an earlier launch with this key created, if still within the window. */
+export async function findIdempotentJob(db: Queryable, userId: string, key: string): Promise<JobRow | null> {
+  const { rows } = await db.query<JobRow>(
+    `
+select * from jobs
+where user_id = $1::text and idempotency_key = $2::text
+  and created_at > now() - make_interval(hours => $3::int)`,
+    [userId, key, keptHours],
+  );
+  return rows[0] ?? null;
+}
+
+/** Frees a key whose window has passed, so the unique index lets a new launch reuse it. */
+export async function releaseExpiredKey(tx: Queryable, userId: string, key: string): Promise<void> {
+  await tx.query(
+    `
+update jobs set idempotency_key = null, idempotency_hash = null
+where user_id = $1::text and idempotency_key = $2::text
+  and created_at <= now() - make_interval(hours => $3::int)`,
+    [userId, key, keptHours],
+  );
+}

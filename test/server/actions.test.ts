@@ -1,0 +1,241 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { listAudit } from '../../server/store/audit.js';
+import { dbKinds } from '../support/db.js';
+import { testJobTypes } from './fixtures.js';
+import { insertJob, openWorld, type World } from './helpers.js';
+
+for (const kind of dbKinds) {
+  describe(`requeue, interrupt, delete and bulk (${kind})`, () => {
+    let world: World;
+    before(async () => {
+      world = await openWorld(kind, () => testJobTypes());
+    });
+    after(() => world.close());
+
+    describe('permissions', () => {
+      it("answers 404 to a plain user acting on someone else's job", async () => {
+        const bobJob = await insertJob(world.db, { user: 'bob' });
+        for (const [method, path] of [
+          ['POST', `/jobs/${bobJob}/requeue`],
+          ['POST', `/jobs/${bobJob}/interrupt`],
+          ['DELETE', `/jobs/${bobJob}`],
+        ] as const) {
+          const { status, body } = await world.call('alice', method, path);
+          assert.equal(status, 404, path);
+          assert.equal(body.code, 'not_found');
+        }
+      });
+
+      it('answers 403 to jobs:open:any, who may see but not act', async () => {
+        const aliceJob = await insertJob(world.db, { user: 'alice' });
+        for (const [method, path] of [
+          ['POST', `/jobs/${aliceJob}/requeue`],
+          ['POST', `/jobs/${aliceJob}/interrupt`],
+          ['DELETE', `/jobs/${aliceJob}`],
+        ] as const) {
+          const { status, body } = await world.call('bob', method, path);
+          assert.equal(status, 403, path);
+          assert.equal(body.code, 'forbidden');
+        }
+        const { body } = await world.call('bob', 'GET', `/jobs/${aliceJob}`);
+        assert.deepEqual(body.can, { requeue: false, interrupt: false, delete: false });
+      });
+
+      it("lets jobs:manage:any act on others' jobs and records who did", async () => {
+        const aliceJob = await insertJob(world.db, { user: 'alice' });
+        const { status } = await world.call('carol', 'DELETE', `/jobs/${aliceJob}`);
+        assert.equal(status, 204);
+        const audit = await listAudit(world.db, aliceJob);
+        assert.deepEqual(
+          audit.map((a) => [a.action, a.actor_id, a.actor_name]),
+          [['delete', 'carol', 'Carol Nguyen']],
+        );
+      });
+    });
+
+    describe('requeue', () => {
+      it('queues a new job with the same params and owner, linked both ways', async () => {
+        const original = await insertJob(world.db, {
+          user: 'alice',
+          status: 'failed',
+          params: { count: 4, password: 'hunter2' },
+          subjects: ['product:1'],
+        });
+        await world.db.query(
+          `insert into job_artifacts (job_id, name, role, file_name, content_type, size, data)
+           values ($1::bigint, 'file', 'input', 'in.csv', 'text/csv', 3, 'a,b'::bytea),
+                  ($1::bigint, 'out.csv', 'output', 'out.csv', 'text/csv', 3, 'c,d'::bytea)`,
+          [original],
+        );
+        const { status, body } = await world.call('carol', 'POST', `/jobs/${original}/requeue`);
+        assert.equal(status, 202);
+        assert.notEqual(body.id, original);
+        assert.equal(body.status, 'queued');
+        assert.equal(body.requeuedFrom, original);
+        assert.deepEqual(body.user, { id: 'alice', name: 'Alice Martin' });
+        assert.deepEqual(body.params, { count: 4 });
+        assert.deepEqual(body.subjects, ['product:1']);
+        const { rows } = await world.db.query<{ password: string }>(
+          `select params->>'password' as password from jobs where id = $1::bigint`,
+          [body.id],
+        );
+        assert.equal(rows[0]!.password, 'hunter2', 'the handler still gets the sensitive param');
+        const before = await world.call('alice', 'GET', `/jobs/${original}`);
+        assert.equal(before.body.requeuedAs, body.id);
+        const report = await world.call('alice', 'GET', `/jobs/${body.id}/report`);
+        assert.deepEqual(
+          report.body.artifacts.map((a: { name: string }) => a.name),
+          ['file'],
+        );
+        const audit = await listAudit(world.db, original);
+        assert.deepEqual(
+          audit.map((a) => [a.action, a.actor_id, a.detail]),
+          [['requeue', 'carol', { newJobId: body.id }]],
+        );
+      });
+
+      it('answers 409 job_not_finished for an unfinished job and not_requeueable for a type that forbids it', async () => {
+        const running = await insertJob(world.db, { user: 'alice', status: 'running' });
+        const notFinished = await world.call('alice', 'POST', `/jobs/${running}/requeue`);
+        assert.equal(notFinished.status, 409);
+        assert.equal(notFinished.body.code, 'job_not_finished');
+        const gated = await insertJob(world.db, { user: 'alice', type: 'gated' });
+        const refused = await world.call('alice', 'POST', `/jobs/${gated}/requeue`);
+        assert.equal(refused.status, 409);
+        assert.equal(refused.body.code, 'not_requeueable');
+        const { body } = await world.call('alice', 'GET', `/jobs/${gated}`);
+        assert.equal(body.can.requeue, false);
+      });
+    });
+
+    describe('interrupt', () => {
+      it('ends a queued job at once, recording who interrupted it', async () => {
+        const queued = await insertJob(world.db, { user: 'alice', status: 'queued', type: 'stubborn' });
+        const { status, body } = await world.call('alice', 'POST', `/jobs/${queued}/interrupt`);
+        assert.equal(status, 202);
+        assert.equal(body.status, 'interrupted');
+        assert.ok(body.endedAt);
+        assert.ok(body.interruptRequestedAt);
+        assert.deepEqual(body.interruptedBy, { id: 'alice', name: 'Alice Martin' });
+        assert.equal(body.queue, null);
+        const { rows } = await world.db.query(`select 1 from job_queue where job_id = $1::bigint`, [queued]);
+        assert.equal(rows.length, 0, 'the job left the queue');
+      });
+
+      it('asks the worker to stop a running job: interrupting, then NOTIFY jobs_interrupt', async () => {
+        const running = await insertJob(world.db, { user: 'alice', status: 'running' });
+        const heard: string[] = [];
+        let notified: () => void = () => {};
+        const received = new Promise<void>((resolve) => {
+          notified = resolve;
+        });
+        const unlisten = await world.db.listen('jobs_interrupt', (payload) => {
+          heard.push(payload);
+          notified();
+        });
+        try {
+          const { status, body } = await world.call('carol', 'POST', `/jobs/${running}/interrupt`);
+          assert.equal(status, 202);
+          assert.equal(body.status, 'interrupting');
+          assert.deepEqual(body.interruptedBy, { id: 'carol', name: 'Carol Nguyen' });
+          await received;
+          assert.deepEqual(heard, [running]);
+          const again = await world.call('carol', 'POST', `/jobs/${running}/interrupt`);
+          assert.equal(again.status, 202);
+          assert.equal(again.body.status, 'interrupting');
+        } finally {
+          await unlisten();
+        }
+      });
+
+      it('answers 409 job_finished for a finished job and not_interruptible for a running job of such a type', async () => {
+        const done = await insertJob(world.db, { user: 'alice' });
+        const finished = await world.call('alice', 'POST', `/jobs/${done}/interrupt`);
+        assert.equal(finished.status, 409);
+        assert.equal(finished.body.code, 'job_finished');
+        const stubborn = await insertJob(world.db, { user: 'alice', status: 'running', type: 'stubborn' });
+        const refused = await world.call('alice', 'POST', `/jobs/${stubborn}/interrupt`);
+        assert.equal(refused.status, 409);
+        assert.equal(refused.body.code, 'not_interruptible');
+        const { body } = await world.call('alice', 'GET', `/jobs/${stubborn}`);
+        assert.deepEqual(body.can, { requeue: false, interrupt: false, delete: false });
+      });
+    });
+
+    describe('delete', () => {
+      it('removes a finished job with its messages and artifacts', async () => {
+        const done = await insertJob(world.db, { user: 'alice', status: 'interrupted' });
+        await world.db.query(`insert into job_messages (job_id, level, message) values ($1::bigint, 'info', 'x')`, [
+          done,
+        ]);
+        const { status, text } = await world.call('alice', 'DELETE', `/jobs/${done}`);
+        assert.equal(status, 204);
+        assert.equal(text, '');
+        assert.equal((await world.call('alice', 'GET', `/jobs/${done}`)).status, 404);
+        const { rows } = await world.db.query(`select 1 from job_messages where job_id = $1::bigint`, [done]);
+        assert.equal(rows.length, 0);
+      });
+
+      it('answers 409 job_not_finished for a job that has not finished', async () => {
+        const queued = await insertJob(world.db, { user: 'alice', status: 'queued' });
+        const { status, body } = await world.call('alice', 'DELETE', `/jobs/${queued}`);
+        assert.equal(status, 409);
+        assert.equal(body.code, 'job_not_finished');
+        assert.match(body.detail, /Interrupt it first/);
+      });
+    });
+
+    describe('bulk', () => {
+      it('applies the action to each job independently and answers in request order', async () => {
+        const finished = await insertJob(world.db, { user: 'alice' });
+        const queued = await insertJob(world.db, { user: 'alice', status: 'queued' });
+        const bobs = await insertJob(world.db, { user: 'bob' });
+        const { status, body } = await world.call('alice', 'POST', '/jobs/bulk', {
+          body: { action: 'delete', ids: [queued, finished, bobs, '424242'] },
+        });
+        assert.equal(status, 200);
+        assert.equal(body.action, 'delete');
+        assert.deepEqual(
+          body.results.map((r: { id: string; ok: boolean; problem?: { code: string } }) => [
+            r.id,
+            r.ok,
+            r.problem?.code,
+          ]),
+          [
+            [queued, false, 'job_not_finished'],
+            [finished, true, undefined],
+            [bobs, false, 'not_found'],
+            ['424242', false, 'not_found'],
+          ],
+        );
+        assert.equal(body.succeeded, 1);
+        assert.equal(body.failed, 3);
+      });
+
+      it('returns the new jobs of a bulk requeue and the changed jobs of a bulk interrupt', async () => {
+        const a = await insertJob(world.db, { user: 'alice' });
+        const b = await insertJob(world.db, { user: 'alice', status: 'queued' });
+        const requeued = await world.call('alice', 'POST', '/jobs/bulk', { body: { action: 'requeue', ids: [a, b] } });
+        assert.equal(requeued.body.results[0].job.requeuedFrom, a);
+        assert.equal(requeued.body.results[0].job.queue.reason, 'no_worker');
+        assert.equal(requeued.body.results[1].problem.code, 'job_not_finished');
+        const interrupted = await world.call('carol', 'POST', '/jobs/bulk', {
+          body: { action: 'interrupt', ids: [b] },
+        });
+        assert.equal(interrupted.body.results[0].job.status, 'interrupted');
+      });
+
+      it('answers 400 for an empty or duplicated list of IDs', async () => {
+        assert.equal(
+          (await world.call('alice', 'POST', '/jobs/bulk', { body: { action: 'delete', ids: [] } })).status,
+          400,
+        );
+        const dup = await world.call('alice', 'POST', '/jobs/bulk', { body: { action: 'delete', ids: ['1', '1'] } });
+        assert.equal(dup.status, 400);
+        const badAction = await world.call('alice', 'POST', '/jobs/bulk', { body: { action: 'purge', ids: ['1'] } });
+        assert.equal(badAction.status, 400);
+      });
+    });
+  });
+}

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { productImport } from '../../server/jobs/productImport.js';
+import type { JobTypeDefinition } from '../../server/queue/types.js';
+import { dbKinds } from '../support/db.js';
+import { testJobTypes } from './fixtures.js';
+import { openWorld, type World } from './helpers.js';
+
+for (const kind of dbKinds) {
+  describe(`POST /jobs (${kind})`, () => {
+    let world: World;
+    before(async () => {
+      world = await openWorld(kind, (db) => [...testJobTypes(), productImport(db) as unknown as JobTypeDefinition], {
+        maxBodyBytes: 64 * 1024,
+      });
+    });
+    after(() => world.close());
+
+    it('queues the job and answers 202 with the job and its Location', async () => {
+      const { status, headers, body } = await world.call('alice', 'POST', '/jobs', {
+        body: { type: 'quick', params: { count: 5, colour: 'blue' }, subjects: ['product:12'], notifyByEmail: true },
+      });
+      assert.equal(status, 202);
+      assert.equal(headers.get('location'), `/api/jobs/${body.id}`);
+      assert.equal(headers.get('idempotent-replayed'), null);
+      assert.equal(body.status, 'queued');
+      assert.deepEqual(body.user, { id: 'alice', name: 'Alice Martin' });
+      assert.equal(body.email, 'alice@example.com');
+      assert.deepEqual(body.subjects, ['product:12']);
+      assert.deepEqual(body.options, [
+        { name: 'count', label: 'Count', value: '5' },
+        { name: 'colour', label: 'Colour', value: 'Deep blue' },
+      ]);
+      assert.equal(body.launchUrl, `/quick/new?from=${body.id}&count=5`);
+      assert.equal(body.queue.reason, 'no_worker');
+      assert.equal(body.queue.position, 0);
+    });
+
+    it('applies the schema defaults and masks sensitive params', async () => {
+      const { body } = await world.call('alice', 'POST', '/jobs', {
+        body: { type: 'quick', params: { password: 's3cret' } },
+      });
+      assert.deepEqual(body.params, { count: 3 });
+      assert.deepEqual(body.options, [
+        { name: 'count', label: 'Count', value: '3' },
+        { name: 'password', label: 'Password', value: '••••••' },
+      ]);
+      assert.doesNotMatch(JSON.stringify(body), /s3cret/);
+      assert.equal(body.email, null);
+    });
+
+    it('answers 422 invalid_params with the failing fields', async () => {
+      const { status, body } = await world.call('alice', 'POST', '/jobs', {
+        body: { type: 'quick', params: { count: 'many', extra: 1 } },
+      });
+      assert.equal(status, 422);
+      assert.equal(body.code, 'invalid_params');
+      assert.deepEqual(
+        body.errors.map((e: { path: string }) => e.path),
+        ['/params', '/params/count'],
+      );
+    });
+
+    it('answers 422 unknown_job_type', async () => {
+      const { status, body } = await world.call('alice', 'POST', '/jobs', { body: { type: 'no-such-type' } });
+      assert.equal(status, 422);
+      assert.equal(body.code, 'unknown_job_type');
+    });
+
+    it('answers 400 for a body the contract refuses, bad JSON or another media type', async () => {
+      const unknownField = await world.call('alice', 'POST', '/jobs', { body: { type: 'quick', priority: 1 } });
+      assert.equal(unknownField.status, 400);
+      assert.deepEqual(unknownField.body.errors, [{ location: 'body', path: '/priority', message: 'is not allowed' }]);
+      const badType = await world.call('alice', 'POST', '/jobs', { body: { type: 'Not A Type' } });
+      assert.equal(badType.status, 400);
+      const badJson = await world.call('alice', 'POST', '/jobs', {
+        rawBody: '{"type":',
+        headers: { 'content-type': 'application/json' },
+      });
+      assert.equal(badJson.status, 400);
+      const text = await world.call('alice', 'POST', '/jobs', {
+        rawBody: 'type=quick',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      assert.equal(text.status, 400);
+      assert.equal(text.body.errors[0].path, '/content-type');
+    });
+
+    it('answers 413 payload_too_large past the body limit', async () => {
+      const { status, body } = await world.call('alice', 'POST', '/jobs', {
+        body: { type: 'quick', params: { password: 'x'.repeat(70 * 1024) } },
+      });
+      assert.equal(status, 413);
+      assert.equal(body.code, 'payload_too_large');
+    });
+
+    it('replays a retried launch with the same Idempotency-Key and body', async () => {
+      const request = { body: { type: 'quick', params: { count: 2 } }, headers: { 'idempotency-key': 'k-1' } };
+      const first = await world.call('alice', 'POST', '/jobs', request);
+      const again = await world.call('alice', 'POST', '/jobs', request);
+      assert.equal(again.status, 202);
+      assert.equal(again.body.id, first.body.id);
+      assert.equal(again.headers.get('idempotent-replayed'), 'true');
+      // Keys are per user: Carol's identical request is a launch of her own.
+      const carol = await world.call('carol', 'POST', '/jobs', request);
+      assert.notEqual(carol.body.id, first.body.id);
+      assert.equal(carol.headers.get('idempotent-replayed'), null);
+    });
+
+    it('answers 409 idempotency_conflict for the same key with another body', async () => {
+      await world.call('alice', 'POST', '/jobs', {
+        body: { type: 'quick', params: { count: 1 } },
+        headers: { 'idempotency-key': 'k-2' },
+      });
+      const { status, body } = await world.call('alice', 'POST', '/jobs', {
+        body: { type: 'quick', params: { count: 9 } },
+        headers: { 'idempotency-key': 'k-2' },
+      });
+      assert.equal(status, 409);
+      assert.equal(body.code, 'idempotency_conflict');
+    });
+
+    it('keeps an uploaded CSV as an input artifact and stores only its file name in params', async () => {
+      const csv = 'sku,name,price,stock\nA-1,Chair,19.90,4\n';
+      const { status, body } = await world.call('alice', 'POST', '/jobs', {
+        body: { type: 'product-import', params: { file: csv, fileName: 'chairs.csv' } },
+      });
+      assert.equal(status, 202);
+      assert.deepEqual(body.params, { file: 'chairs.csv', fileName: 'chairs.csv', mode: 'upsert' });
+      assert.deepEqual(body.options, [
+        { name: 'file', label: 'CSV file', value: 'chairs.csv' },
+        { name: 'mode', label: 'Mode', value: 'Create and update' },
+      ]);
+      const report = await world.call('alice', 'GET', `/jobs/${body.id}/report`);
+      assert.deepEqual(
+        report.body.artifacts.map((a: { name: string; role: string; fileName: string; size: number }) => [
+          a.name,
+          a.role,
+          a.fileName,
+          a.size,
+        ]),
+        [['file', 'input', 'chairs.csv', csv.length]],
+      );
+      const download = await world.call('alice', 'GET', `/jobs/${body.id}/artifacts/file`);
+      assert.equal(download.text, csv);
+    });
+  });
+}

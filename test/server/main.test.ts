@@ -1,0 +1,102 @@
+/** `server/main.ts` (env, start, stop) and `npm start` (demo/start.ts) as a real process. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ConfigError, readConfig, startServer } from '../../server/main.js';
+import { checkResponse } from '../support/contract.js';
+import { tokens } from './helpers.js';
+
+const auth = { authorization: `Bearer ${tokens.alice}` };
+
+async function checkedFetch(url: string, init?: RequestInit): Promise<Response> {
+  const response = await fetch(url, init);
+  await checkResponse(init?.method ?? 'GET', url, response);
+  return response;
+}
+
+describe('server/main.ts', () => {
+  const folders: string[] = [];
+  after(async () => {
+    for (const folder of folders) await rm(folder, { recursive: true, force: true });
+  });
+
+  it('reads the environment and refuses bad values with a readable message', () => {
+    const config = readConfig({ PORT: '8080', WORKER_CONCURRENCY: '0' });
+    assert.equal(config.port, 8080);
+    assert.equal(config.workerConcurrency, 0);
+    assert.equal(config.databaseUrl, null);
+    assert.equal(readConfig({}).port, 3000);
+    assert.throws(
+      () => readConfig({ PORT: 'eighty' }),
+      (e: unknown) => e instanceof ConfigError && /PORT/.test(String(e)),
+    );
+    assert.throws(() => readConfig({ DATABASE_URL: 'mysql://x' }), ConfigError);
+    assert.throws(() => readConfig({ WORKER_CONCURRENCY: '-1' }), ConfigError);
+  });
+
+  it('serves the API on embedded storage and keeps the data across a restart', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'jobs-main-'));
+    folders.push(dataDir);
+    const config = { ...readConfig({ PORT: '0', DATA_DIR: dataDir, WORKER_CONCURRENCY: '0' }) };
+    const first = await startServer(config);
+    let id: string;
+    try {
+      const launched = await checkedFetch(`${first.url}/api/jobs`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'activity-report', params: { from: '2026-01-01', to: '2026-01-31' } }),
+      });
+      assert.equal(launched.status, 202);
+      id = ((await launched.json()) as { id: string }).id;
+    } finally {
+      await first.close();
+    }
+    const second = await startServer(config);
+    try {
+      const job = await checkedFetch(`${second.url}/api/jobs/${id}`, { headers: auth });
+      assert.equal(job.status, 200);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('npm start (demo/start.ts)', () => {
+  it('prints where to open it, serves the page and the API, and stops on SIGTERM', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'jobs-demo-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts'], {
+      env: { ...process.env, PORT: '0', DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        child.stdout.on('data', (chunk) => {
+          output += chunk;
+          const match = output.match(/open (http:\/\/localhost:\d+)\//);
+          if (match) resolve(match[1]!);
+        });
+        child.stderr.on('data', (chunk) => {
+          output += chunk;
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
+      });
+      const page = await fetch(`${url}/`);
+      const html = await page.text();
+      assert.match(html, /Job tracker kit/);
+      for (const token of Object.values(tokens)) assert.ok(html.includes(token), token);
+      assert.match(html, /href="\/api\/job-types"/);
+      const types = await checkedFetch(`${url}/api/job-types`, { headers: { cookie: `job_session=${tokens.bob}` } });
+      assert.equal(types.status, 200);
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+    } finally {
+      child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import type { Db } from '../../../server/db/types.js';
+import { enqueueJob } from '../../../server/queue/enqueue.js';
+import type { JobMessageRow, StepRow } from '../../../server/queue/rows.js';
+import { dbKinds, openTestDb } from '../../support/db.js';
+import { countingDb, jobType, resetTables, waitFor, waitForStatus, workerTracker } from './helpers.js';
+
+const user = { userId: 'u1', userName: 'User One' };
+const progressWrite = 'set progress_done = $3::integer';
+
+for (const kind of dbKinds) {
+  describe(`handler context on ${kind}`, () => {
+    let db: Db;
+    const workers = workerTracker();
+    before(async () => {
+      db = await openTestDb(kind);
+    });
+    after(async () => {
+      await db.close();
+    });
+    beforeEach(async () => {
+      await resetTables(db);
+    });
+    afterEach(async () => {
+      assert.equal(await workers.stopAll(), 0, 'a test left a worker running');
+    });
+
+    test('a tight loop of 10,000 progress() calls makes a handful of writes, and the last value is kept', async () => {
+      const counted = countingDb(db, progressWrite);
+      const job = await enqueueJob(db, { type: 'loop', ...user });
+      const worker = workers.start({
+        db: counted.db,
+        jobTypes: [
+          jobType('loop', async ({ progress }) => {
+            for (let done = 1; done <= 10_000; done++) progress(done, 10_000, `Item ${done}`);
+          }),
+        ],
+      });
+      const ended = await waitForStatus(db, job.id, ['succeeded']);
+      await worker.stop();
+      assert.ok(counted.count() <= 2, `${counted.count()} progress writes`);
+      assert.equal(ended.progress_done, 10_000);
+      assert.equal(ended.progress_total, 10_000);
+      assert.equal(ended.progress_message, 'Item 10000');
+    });
+
+    test('progress over time is written at most once per interval, and is visible while the job runs', async () => {
+      const counted = countingDb(db, progressWrite);
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const job = await enqueueJob(db, { type: 'steady', ...user });
+      const worker = workers.start({
+        db: counted.db,
+        progressIntervalMs: 100,
+        jobTypes: [
+          jobType('steady', async ({ progress }) => {
+            const start = Date.now();
+            for (let done = 1; Date.now() - start < 500; done++) {
+              progress(done, null, 'working');
+              await new Promise((resolve) => setTimeout(resolve, 1));
+            }
+            await gate;
+          }),
+        ],
+      });
+      await waitFor(async () => {
+        const { rows } = await db.query<{ progress_done: number }>(
+          `select progress_done from jobs where id = $1::bigint`,
+          [job.id],
+        );
+        return (rows[0]?.progress_done ?? 0) > 0;
+      });
+      await waitFor(async () => counted.count() >= 4);
+      release();
+      await waitForStatus(db, job.id, ['succeeded']);
+      await worker.stop();
+      // 500 ms at one write per 100 ms: about 5, never one per call (hundreds).
+      assert.ok(counted.count() <= 7, `${counted.count()} progress writes`);
+    });
+
+    test('messages, counters and steps are recorded per step and in total', async () => {
+      const job = await enqueueJob(db, { type: 'report', ...user });
+      const worker = workers.start({
+        db,
+        jobTypes: [
+          jobType('report', async (context) => {
+            await context.step('read', 'Read the file');
+            context.count('read', 5);
+            context.count('skipped');
+            await context.warn('Row 3 has no price', { row: 3 });
+            await context.step('write', 'Write products');
+            context.count('written', 4);
+            await context.info('Done writing');
+            await context.error('Row 9 was rejected', { row: 9 });
+          }),
+        ],
+      });
+      const ended = await waitForStatus(db, job.id, ['succeeded']);
+      await worker.stop();
+      assert.deepEqual(ended.counters, { read: 5, skipped: 1, written: 4 });
+      assert.equal(ended.warnings, 1);
+      assert.equal(ended.errors, 1);
+      const steps = ended.steps as StepRow[];
+      assert.deepEqual(
+        steps.map(({ name, label, status, counters }) => ({ name, label, status, counters })),
+        [
+          { name: 'read', label: 'Read the file', status: 'succeeded', counters: { read: 5, skipped: 1 } },
+          { name: 'write', label: 'Write products', status: 'succeeded', counters: { written: 4 } },
+        ],
+      );
+      for (const step of steps) assert.ok(step.startedAt && step.endedAt && step.startedAt <= step.endedAt);
+      const { rows } = await db.query<JobMessageRow>(
+        `select level, message, item, step from job_messages where job_id = $1::bigint order by id`,
+        [job.id],
+      );
+      assert.deepEqual(rows, [
+        { level: 'warning', message: 'Row 3 has no price', item: { row: 3 }, step: 'read' },
+        { level: 'info', message: 'Done writing', item: null, step: 'write' },
+        { level: 'error', message: 'Row 9 was rejected', item: { row: 9 }, step: 'write' },
+      ]);
+    });
+
+    test('a failing job marks its open step failed', async () => {
+      const job = await enqueueJob(db, { type: 'halfway', ...user });
+      const worker = workers.start({
+        db,
+        jobTypes: [
+          jobType('halfway', async ({ step }) => {
+            await step('load', 'Load');
+            throw new Error('Disk full');
+          }),
+        ],
+      });
+      const ended = await waitForStatus(db, job.id, ['failed']);
+      await worker.stop();
+      assert.deepEqual(
+        (ended.steps as StepRow[]).map((step) => step.status),
+        ['failed'],
+      );
+    });
+
+    test('artifacts: a handler reads its input and saves an output', async () => {
+      const job = await enqueueJob(db, { type: 'convert', ...user });
+      await db.query(
+        `insert into job_artifacts (job_id, name, role, file_name, content_type, size, data)
+values ($1::bigint, 'upload', 'input', 'in.csv', 'text/csv', 7, convert_to('a,b\n1,2', 'UTF8'))`,
+        [job.id],
+      );
+      let missing: Uint8Array | null = new Uint8Array();
+      const worker = workers.start({
+        db,
+        jobTypes: [
+          jobType('convert', async ({ readArtifact, saveArtifact }) => {
+            missing = await readArtifact('nothing');
+            const input = new TextDecoder().decode((await readArtifact('upload')) ?? new Uint8Array());
+            await saveArtifact({
+              name: 'result',
+              role: 'output',
+              fileName: 'out.csv',
+              contentType: 'text/csv',
+              data: input.toUpperCase(),
+            });
+          }),
+        ],
+      });
+      await waitForStatus(db, job.id, ['succeeded']);
+      await worker.stop();
+      assert.equal(missing, null);
+      const { rows } = await db.query<{ size: number; text: string; role: string }>(
+        `select size, role, convert_from(data, 'UTF8') as text from job_artifacts where job_id = $1::bigint and name = 'result'`,
+        [job.id],
+      );
+      assert.deepEqual(rows, [{ size: 7, role: 'output', text: 'A,B\n1,2' }]);
+    });
+  });
+}

@@ -1,0 +1,90 @@
+/** Shared by the queue tests: job types made up on the spot, waiting on the database, and worker bookkeeping. */
+import type { Db } from '../../../server/db/types.js';
+import type { JobRow } from '../../../server/queue/rows.js';
+import type { JobHandler, JobTypeDefinition } from '../../../server/queue/types.js';
+import { startWorker, type Worker, type WorkerOptions } from '../../../server/queue/worker.js';
+
+export function jobType(type: string, handler: JobHandler, extra: Partial<JobTypeDefinition> = {}): JobTypeDefinition {
+  return {
+    type,
+    label: { en: type, fr: type },
+    category: { en: ['Test'], fr: ['Test'] },
+    paramsSchema: { type: 'object' },
+    interruptible: true,
+    requeueable: true,
+    handler,
+    ...extra,
+  };
+}
+
+/** Polls until `check` returns a value other than undefined/false; fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export async function jobById(db: Db, id: string): Promise<JobRow> {
+  const { rows } = await db.query<JobRow>(`select * from jobs where id = $1::bigint`, [id]);
+  if (!rows[0]) throw new Error(`No job ${id}`);
+  return rows[0];
+}
+
+export async function waitForStatus(db: Db, id: string, statuses: string[], timeoutMs = 5000): Promise<JobRow> {
+  return waitFor(async () => {
+    const job = await jobById(db, id);
+    return statuses.includes(job.status) ? job : undefined;
+  }, timeoutMs);
+}
+
+/** Starts workers that `stopAll()` stops; `stopAll()` reports the ones a test forgot. */
+export function workerTracker() {
+  const started: Worker[] = [];
+  const stopped = new Set<Worker>();
+  return {
+    start(options: WorkerOptions): Worker {
+      const worker = startWorker({ onError: () => {}, ...options });
+      started.push(worker);
+      return {
+        id: worker.id,
+        get running() {
+          return worker.running;
+        },
+        async stop(stopOptions) {
+          stopped.add(worker);
+          await worker.stop(stopOptions);
+        },
+      };
+    },
+    async stopAll(): Promise<number> {
+      const leaked = started.filter((worker) => !stopped.has(worker));
+      await Promise.all(leaked.map((worker) => worker.stop({ graceMs: 0 })));
+      started.length = 0;
+      stopped.clear();
+      return leaked.length;
+    },
+  };
+}
+
+/** A Db that counts the statements whose SQL contains `marker`. */
+export function countingDb(db: Db, marker: string): { db: Db; count: () => number } {
+  let count = 0;
+  return {
+    db: {
+      ...db,
+      query(sql, params, options) {
+        if (sql.includes(marker)) count++;
+        return db.query(sql, params, options);
+      },
+    },
+    count: () => count,
+  };
+}
+
+export async function resetTables(db: Db): Promise<void> {
+  await db.query(`truncate jobs, job_queue, workers restart identity cascade`);
+}

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import type { Db } from '../../../server/db/types.js';
+import { enqueueJob } from '../../../server/queue/enqueue.js';
+import { interruptRunningJob } from '../../../server/store/interruptJob.js';
+import { dbKinds, openTestDb } from '../../support/db.js';
+import { jobById, jobType, resetTables, waitFor, waitForStatus, workerTracker } from './helpers.js';
+
+const user = { userId: 'u1', userName: 'User One' };
+const admin = { id: 'admin', name: 'Ada Admin' };
+
+/** A handler that runs until its signal aborts, then stops (or ignores it when `stubborn`). */
+function untilAborted(seen: { aborted: boolean; finished: boolean }, stubborn = false) {
+  return ({ signal }: { signal: AbortSignal }) =>
+    new Promise<void>((resolve) => {
+      signal.addEventListener('abort', () => {
+        seen.aborted = true;
+        if (stubborn) return;
+        seen.finished = true;
+        resolve();
+      });
+    });
+}
+
+for (const kind of dbKinds) {
+  describe(`interrupting a running job on ${kind}`, () => {
+    let db: Db;
+    const workers = workerTracker();
+    before(async () => {
+      db = await openTestDb(kind);
+    });
+    after(async () => {
+      await db.close();
+    });
+    beforeEach(async () => {
+      await resetTables(db);
+    });
+    afterEach(async () => {
+      assert.equal(await workers.stopAll(), 0, 'a test left a worker running');
+    });
+
+    test('aborts the handler signal on NOTIFY and ends the job interrupted when the handler returns', async () => {
+      const seen = { aborted: false, finished: false };
+      const job = await enqueueJob(db, { type: 'long', ...user });
+      const worker = workers.start({
+        db,
+        heartbeatMs: 60_000,
+        jobTypes: [jobType('long', untilAborted(seen))],
+      });
+      await waitForStatus(db, job.id, ['running']);
+      const requestedAt = Date.now();
+      await db.transaction((tx) => interruptRunningJob(tx, job.id, admin));
+      const ended = await waitForStatus(db, job.id, ['interrupted']);
+      await worker.stop();
+      assert.ok(Date.now() - requestedAt < 2000, 'heard through NOTIFY, not the 60 s heartbeat');
+      assert.deepEqual(seen, { aborted: true, finished: true });
+      assert.equal(ended.forced, false);
+      assert.equal(ended.interrupted_by_id, 'admin');
+      assert.ok(ended.ended_at);
+    });
+
+    test('forces the job interrupted after the type grace period when the handler ignores the signal', async () => {
+      const seen = { aborted: false, finished: false };
+      const job = await enqueueJob(db, { type: 'stubborn', ...user });
+      const worker = workers.start({
+        db,
+        jobTypes: [jobType('stubborn', untilAborted(seen, true), { interruptGraceMs: 200 })],
+      });
+      await waitForStatus(db, job.id, ['running']);
+      await db.transaction((tx) => interruptRunningJob(tx, job.id, admin));
+      const ended = await waitForStatus(db, job.id, ['interrupted']);
+      assert.equal(seen.aborted, true);
+      assert.equal(ended.forced, true);
+      // The abandoned handler no longer holds a slot.
+      await waitFor(async () => worker.running === 0);
+      await worker.stop({ graceMs: 0 });
+    });
+
+    test('notices an interrupt on heartbeat when the NOTIFY was missed', async () => {
+      const seen = { aborted: false, finished: false };
+      const job = await enqueueJob(db, { type: 'long', ...user });
+      const worker = workers.start({
+        db,
+        heartbeatMs: 100,
+        jobTypes: [jobType('long', untilAborted(seen))],
+      });
+      await waitForStatus(db, job.id, ['running']);
+      // What the interrupt route does, minus the pg_notify.
+      await db.query(`update jobs set status = 'interrupting', interrupt_requested_at = now() where id = $1::bigint`, [
+        job.id,
+      ]);
+      await waitForStatus(db, job.id, ['interrupted']);
+      await worker.stop();
+      assert.equal(seen.aborted, true);
+      assert.equal((await jobById(db, job.id)).forced, false);
+    });
+  });
+}

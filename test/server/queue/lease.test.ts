@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import type { Db } from '../../../server/db/types.js';
+import { enqueueJob } from '../../../server/queue/enqueue.js';
+import { claimJobs } from '../../../server/queue/sql/claimJobs.js';
+import { dbKinds, openTestDb } from '../../support/db.js';
+import { countingDb, jobById, jobType, resetTables, waitFor, waitForStatus, workerTracker } from './helpers.js';
+
+const user = { userId: 'u1', userName: 'User One' };
+
+for (const kind of dbKinds) {
+  describe(`lease recovery on ${kind}`, () => {
+    let db: Db;
+    const workers = workerTracker();
+    before(async () => {
+      db = await openTestDb(kind);
+    });
+    after(async () => {
+      await db.close();
+    });
+    beforeEach(async () => {
+      await resetTables(db);
+    });
+    afterEach(async () => {
+      assert.equal(await workers.stopAll(), 0, 'a test left a worker running');
+    });
+
+    /** A worker that claims with a short lease and then says nothing more, like a killed process. */
+    async function claimAndVanish(type: string, leaseMs: number): Promise<void> {
+      const claimed = await claimJobs(db, 'vanished-worker', [type], 10, leaseMs);
+      assert.ok(claimed.length > 0);
+    }
+
+    test('fails a job whose worker stopped renewing its lease, saying so', async () => {
+      const job = await enqueueJob(db, { type: 'once', ...user, maxAttempts: 1 });
+      await claimAndVanish('once', 100);
+      const worker = workers.start({ db, recoveryMs: 50, jobTypes: [jobType('other', async () => {})] });
+      const failed = await waitForStatus(db, job.id, ['failed']);
+      await worker.stop();
+      assert.equal(failed.error_code, 'lease_expired');
+      assert.match(failed.error_message ?? '', /vanished-worker stopped renewing its lease/);
+      assert.equal(failed.host, 'vanished-worker');
+      assert.ok(failed.ended_at);
+      const { rows } = await db.query<{ level: string }>(`select level from job_messages where job_id = $1::bigint`, [
+        job.id,
+      ]);
+      assert.deepEqual(rows, [{ level: 'error' }]);
+    });
+
+    test('retries a job with attempts left, and another worker runs it', async () => {
+      const job = await enqueueJob(db, { type: 'retry', ...user, maxAttempts: 2 });
+      await claimAndVanish('retry', 100);
+      let attemptSeen = 0;
+      const worker = workers.start({
+        db,
+        recoveryMs: 50,
+        jobTypes: [
+          jobType('retry', async ({ attempt }) => {
+            attemptSeen = attempt;
+          }),
+        ],
+      });
+      const done = await waitForStatus(db, job.id, ['succeeded']);
+      await worker.stop();
+      assert.equal(done.host, worker.id);
+      assert.equal(done.attempt, 2);
+      assert.equal(attemptSeen, 2);
+      assert.equal(done.warnings, 1);
+    });
+
+    test('does not touch a job whose lease is still valid', async () => {
+      const job = await enqueueJob(db, { type: 'held', ...user });
+      await claimAndVanish('held', 60_000);
+      const counted = countingDb(db, 'with expired as');
+      const worker = workers.start({ db: counted.db, recoveryMs: 20, jobTypes: [jobType('other', async () => {})] });
+      await waitFor(async () => counted.count() >= 3);
+      await worker.stop();
+      assert.equal((await jobById(db, job.id)).status, 'running');
+    });
+
+    test('a worker that lost its job to recovery abandons the handler and does not overwrite the outcome', async () => {
+      const job = await enqueueJob(db, { type: 'slowpoke', ...user });
+      let aborted = false;
+      const worker = workers.start({
+        db,
+        leaseMs: 60_000,
+        heartbeatMs: 50,
+        jobTypes: [
+          jobType(
+            'slowpoke',
+            ({ signal }) =>
+              new Promise<void>((resolve) =>
+                signal.addEventListener('abort', () => {
+                  aborted = true;
+                  resolve();
+                }),
+              ),
+          ),
+        ],
+      });
+      await waitForStatus(db, job.id, ['running']);
+      // Another worker recovered it meanwhile (e.g. this one was paused past its lease).
+      await db.query(
+        `update jobs set status = 'failed', error_code = 'lease_expired', ended_at = now(), lease_expires_at = null where id = $1::bigint`,
+        [job.id],
+      );
+      await waitFor(async () => aborted && worker.running === 0);
+      await worker.stop();
+      assert.equal((await jobById(db, job.id)).status, 'failed');
+    });
+  });
+}

@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import type { Db } from '../../../server/db/types.js';
+import { enqueueJob, enqueueJobs } from '../../../server/queue/enqueue.js';
+import type { JobRow } from '../../../server/queue/rows.js';
+import { dbKinds, openTestDb } from '../../support/db.js';
+import { countingDb, jobById, jobType, resetTables, waitFor, waitForStatus, workerTracker } from './helpers.js';
+
+const user = { userId: 'u1', userName: 'User One' };
+
+for (const kind of dbKinds) {
+  describe(`worker runtime on ${kind}`, () => {
+    let db: Db;
+    const workers = workerTracker();
+    before(async () => {
+      db = await openTestDb(kind);
+    });
+    after(async () => {
+      await db.close();
+    });
+    beforeEach(async () => {
+      await resetTables(db);
+    });
+    afterEach(async () => {
+      assert.equal(await workers.stopAll(), 0, 'a test left a worker running');
+    });
+
+    test('claims in batches, completes in batches, and records host, start and end', async () => {
+      const counted = countingDb(db, 'for update skip locked');
+      const completions = countingDb(counted.db, 'ended as (');
+      await enqueueJobs(
+        db,
+        Array.from({ length: 250 }, (_, index) => ({ type: 'noop', ...user, params: { index } })),
+      );
+      const worker = workers.start({
+        db: completions.db,
+        jobTypes: [jobType('noop', async () => {})],
+        claimBatchSize: 100,
+        completionBatchSize: 100,
+        concurrency: 200,
+      });
+      await waitFor(async () => {
+        const { rows } = await db.query<{ n: number }>(
+          `select count(*)::int as n from jobs where status = 'succeeded'`,
+        );
+        return rows[0]?.n === 250;
+      });
+      await worker.stop();
+      assert.ok(counted.count() <= 5, `${counted.count()} claim statements for 250 jobs`);
+      assert.ok(completions.count() <= 10, `${completions.count()} completion statements for 250 jobs`);
+      const { rows } = await db.query<JobRow>(`select * from jobs`);
+      for (const job of rows) {
+        assert.equal(job.host, worker.id);
+        assert.equal(job.attempt, 1);
+        assert.ok(job.started_at && job.ended_at);
+        assert.ok(job.created_at <= job.started_at && job.started_at <= job.ended_at);
+        assert.equal(job.lease_expires_at, null);
+      }
+    });
+
+    test('leaves jobs of unknown types and jobs not yet due in the queue', async () => {
+      const other = await enqueueJob(db, { type: 'someone-else', ...user });
+      const later = await enqueueJob(db, { type: 'noop', ...user, runAfter: new Date(Date.now() + 60_000) });
+      const now = await enqueueJob(db, { type: 'noop', ...user });
+      const worker = workers.start({ db, jobTypes: [jobType('noop', async () => {})] });
+      await waitForStatus(db, now.id, ['succeeded']);
+      await worker.stop();
+      assert.equal((await jobById(db, other.id)).status, 'queued');
+      assert.equal((await jobById(db, later.id)).status, 'queued');
+    });
+
+    test('a handler that throws fails the job with its code and message, and records an error message', async () => {
+      const plain = await enqueueJob(db, { type: 'boom', ...user, params: {} });
+      const coded = await enqueueJob(db, { type: 'boom', ...user, params: { code: 'bad_input' } });
+      const worker = workers.start({
+        db,
+        jobTypes: [
+          jobType('boom', async ({ params }) => {
+            throw Object.assign(
+              new Error(`Broke ${params.code ?? 'plainly'}`),
+              params.code ? { code: params.code } : {},
+            );
+          }),
+        ],
+      });
+      const failed = await waitForStatus(db, plain.id, ['failed']);
+      const failedWithCode = await waitForStatus(db, coded.id, ['failed']);
+      await worker.stop();
+      assert.equal(failed.error_code, 'handler_exception');
+      assert.equal(failed.error_message, 'Broke plainly');
+      assert.equal(failed.errors, 1);
+      assert.equal(failedWithCode.error_code, 'bad_input');
+      const { rows } = await db.query<{ level: string; message: string }>(
+        `select level, message from job_messages where job_id = $1::bigint`,
+        [plain.id],
+      );
+      assert.deepEqual(rows, [{ level: 'error', message: 'Broke plainly' }]);
+    });
+
+    test('runs at most `concurrency` handlers at once', async () => {
+      let runningNow = 0;
+      let most = 0;
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      await enqueueJobs(
+        db,
+        Array.from({ length: 10 }, () => ({ type: 'gated', ...user })),
+      );
+      const worker = workers.start({
+        db,
+        concurrency: 3,
+        jobTypes: [
+          jobType('gated', async () => {
+            runningNow++;
+            most = Math.max(most, runningNow);
+            await gate;
+            runningNow--;
+          }),
+        ],
+      });
+      await waitFor(async () => runningNow === 3);
+      const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from jobs where status = 'running'`);
+      assert.equal(rows[0]?.n, 3);
+      release();
+      await waitFor(async () => {
+        const done = await db.query<{ n: number }>(`select count(*)::int as n from jobs where status = 'succeeded'`);
+        return done.rows[0]?.n === 10;
+      });
+      await worker.stop();
+      assert.equal(most, 3);
+    });
+
+    test('an idle worker starts a new job on NOTIFY, well before its safety poll', async () => {
+      const counted = countingDb(db, 'for update skip locked');
+      let startedAt = 0;
+      const worker = workers.start({
+        db: counted.db,
+        pollMs: 60_000,
+        jobTypes: [
+          jobType('wake', async () => {
+            startedAt = Date.now();
+          }),
+        ],
+      });
+      // The first claim found nothing: the worker is now idle and only a NOTIFY can wake it.
+      await waitFor(async () => counted.count() >= 1);
+      await new Promise((resolve) => setImmediate(resolve));
+      const enqueuedAt = Date.now();
+      const job = await enqueueJob(db, { type: 'wake', ...user });
+      await waitForStatus(db, job.id, ['succeeded']);
+      await worker.stop();
+      assert.ok(startedAt - enqueuedAt < 500, `started ${startedAt - enqueuedAt} ms after enqueue`);
+    });
+
+    test('registers itself in workers while alive and leaves on stop', async () => {
+      const worker = workers.start({ db, jobTypes: [jobType('noop', async () => {})] });
+      await waitFor(async () => {
+        const { rows } = await db.query(`select 1 from workers where id = $1::text`, [worker.id]);
+        return rows.length === 1;
+      });
+      await worker.stop();
+      const { rows } = await db.query(`select 1 from workers where id = $1::text`, [worker.id]);
+      assert.equal(rows.length, 0);
+    });
+
+    test('stopping lets running jobs finish within the grace period', async () => {
+      const job = await enqueueJob(db, { type: 'slow', ...user });
+      const worker = workers.start({
+        db,
+        jobTypes: [jobType('slow', () => new Promise((resolve) => setTimeout(resolve, 150)))],
+      });
+      await waitForStatus(db, job.id, ['running']);
+      await worker.stop({ graceMs: 5000 });
+      assert.equal((await jobById(db, job.id)).status, 'succeeded');
+    });
+
+    test('stopping releases jobs still running after the grace period back to the queue', async () => {
+      const job = await enqueueJob(db, { type: 'stuck', ...user });
+      let aborted = false;
+      const worker = workers.start({
+        db,
+        jobTypes: [
+          jobType(
+            'stuck',
+            ({ signal }) =>
+              new Promise((resolve) =>
+                signal.addEventListener('abort', () => {
+                  aborted = true;
+                  resolve();
+                }),
+              ),
+          ),
+        ],
+      });
+      await waitForStatus(db, job.id, ['running']);
+      await worker.stop({ graceMs: 50 });
+      const released = await jobById(db, job.id);
+      assert.equal(aborted, true);
+      assert.equal(released.status, 'queued');
+      assert.equal(released.attempt, 0);
+      assert.equal(released.host, null);
+      assert.equal(released.started_at, null);
+    });
+  });
+}

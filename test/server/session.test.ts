@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createApp } from '../../server/app.js';
+import { contractChecked, validateSchema } from '../support/contract.js';
+import { dbKinds } from '../support/db.js';
+import { testJobTypes } from './fixtures.js';
+import { openWorld, tokens, type World } from './helpers.js';
+
+for (const kind of dbKinds) {
+  describe(`session, users and job types (${kind})`, () => {
+    let world: World;
+    before(async () => {
+      world = await openWorld(kind, () => testJobTypes());
+    });
+    after(() => world.close());
+
+    it('answers 401 problem details without credentials or with a wrong token', async () => {
+      const none = await world.call(null, 'GET', '/me');
+      assert.equal(none.status, 401);
+      assert.equal(none.body.code, 'unauthenticated');
+      assert.equal(none.headers.get('www-authenticate'), 'Bearer');
+      const wrong = await world.call(null, 'GET', '/me', { headers: { authorization: 'Bearer nope' } });
+      assert.equal(wrong.status, 401);
+    });
+
+    it('returns the caller and their permissions', async () => {
+      const { status, body } = await world.call('bob', 'GET', '/me');
+      assert.equal(status, 200);
+      assert.deepEqual(body, {
+        id: 'bob',
+        name: 'Bob Dupont',
+        email: 'bob@example.com',
+        locale: 'fr',
+        permissions: ['jobs:read:own', 'jobs:open:any'],
+      });
+    });
+
+    it('accepts the token in the job_session cookie', async () => {
+      const { status, body } = await world.call(null, 'GET', '/me', {
+        headers: { cookie: `theme=dark; job_session=${tokens.carol}` },
+      });
+      assert.equal(status, 200);
+      assert.equal(body.id, 'carol');
+    });
+
+    it('refuses a cookie-authenticated change from another site (CSRF)', async () => {
+      const cookie = `job_session=${tokens.alice}`;
+      const launch = (headers: Record<string, string>) =>
+        world.call(null, 'POST', '/jobs', { body: { type: 'quick' }, headers: { cookie, ...headers } });
+      const crossSite = await launch({ origin: 'https://evil.example' });
+      assert.equal(crossSite.status, 401);
+      assert.equal((await launch({ 'sec-fetch-site': 'cross-site' })).status, 401);
+      assert.equal((await launch({ origin: 'http://test' })).status, 202);
+      assert.equal((await launch({})).status, 202);
+    });
+
+    it('lists users only for jobs:read:any, filtered by q', async () => {
+      assert.equal((await world.call('alice', 'GET', '/users')).status, 403);
+      assert.equal((await world.call('bob', 'GET', '/users')).status, 403);
+      const all = await world.call('carol', 'GET', '/users');
+      assert.deepEqual(
+        all.body.items.map((u: { id: string }) => u.id),
+        ['alice', 'bob', 'carol'],
+      );
+      const some = await world.call('carol', 'GET', '/users?q=DUPONT&limit=5');
+      assert.deepEqual(some.body.items, [{ id: 'bob', name: 'Bob Dupont', email: 'bob@example.com', locale: 'fr' }]);
+    });
+
+    it('lists job types with labels in the language asked for', async () => {
+      const en = await world.call('alice', 'GET', '/job-types');
+      const quick = en.body.items.find((t: { type: string }) => t.type === 'quick');
+      assert.equal(quick.label, 'Quick job');
+      assert.equal(quick.interruptible, true);
+      assert.equal(quick.launchUrl, '/quick/new?from={jobId}&count={count}');
+      const fr = await world.call('alice', 'GET', '/job-types', {
+        headers: { 'accept-language': 'de;q=1, fr-CA;q=0.8' },
+      });
+      assert.equal(fr.body.items.find((t: { type: string }) => t.type === 'quick').label, 'Tâche rapide');
+    });
+
+    it('answers unknown routes with 404 problem details', async () => {
+      const response = await world.app.request('/api/events', { headers: { authorization: `Bearer ${tokens.alice}` } });
+      assert.equal(response.status, 404);
+      assert.equal(response.headers.get('content-type'), 'application/problem+json');
+      assert.equal((await response.json()).code, 'not_found');
+      assert.equal((await world.app.request('/elsewhere')).status, 404);
+    });
+
+    it('refuses unknown query parameters with 400', async () => {
+      const { status, body } = await world.call('alice', 'GET', '/me?debug=1');
+      assert.equal(status, 400);
+      assert.deepEqual(body.errors, [{ location: 'query', path: '/debug', message: 'is not allowed' }]);
+    });
+
+    it('lets a host mount routes that authenticate for themselves ahead of the token check', async () => {
+      const app = createApp({
+        db: world.db,
+        auth: async () => null,
+        jobTypes: testJobTypes(),
+        mount: (api, { registry }) =>
+          api.get('/me', (c) =>
+            c.json({
+              id: 'kiosk',
+              name: `Kiosk (${registry.all().length} types)`,
+              email: null,
+              locale: 'en',
+              permissions: [],
+            }),
+          ),
+      });
+      const response = await contractChecked((r) => app.fetch(r))('http://test/api/me');
+      assert.equal(response.status, 200);
+      assert.equal(((await response.json()) as { name: string }).name, 'Kiosk (3 types)');
+      assert.equal((await app.request('/api/job-types')).status, 401);
+    });
+
+    it('hides internal errors behind a 500 internal_error', async () => {
+      const original = console.error;
+      console.error = () => {};
+      try {
+        const app = createApp({
+          db: world.db,
+          auth: async () => {
+            throw new Error('secret connection string postgres://admin:hunter2@db');
+          },
+          jobTypes: testJobTypes(),
+        });
+        // The contract lists no 500 response, so the body is checked against its Problem schema directly.
+        const response = await app.request('/api/me');
+        assert.equal(response.status, 500);
+        const text = await response.text();
+        validateSchema('Problem', JSON.parse(text));
+        assert.match(text, /internal_error/);
+        assert.doesNotMatch(text, /hunter2/);
+      } finally {
+        console.error = original;
+      }
+    });
+  });
+}
