@@ -8,15 +8,18 @@ import { bodyLimit } from 'hono/body-limit';
 import { staticDirectory } from './auth/tokens.js';
 import type { AuthFunction, UserDirectory } from './auth/types.js';
 import type { Db } from './db/types.js';
+import type { Live } from './events/live.js';
 import type { AppEnv, Services } from './http/env.js';
 import { ProblemError, problemResponse } from './http/problem.js';
 import { JobTypeRegistry } from './http/registry.js';
 import type { JobTypeDefinition } from './queue/types.js';
 import { actionRoutes } from './routes/actions.js';
+import { mountEvents } from './routes/events.js';
 import { jobRoutes } from './routes/job.js';
 import { jobListRoutes } from './routes/jobs.js';
 import { jobTypeRoutes } from './routes/jobTypes.js';
 import { launchRoutes } from './routes/launch.js';
+import { mountNotifications } from './routes/notifications.js';
 import { sessionRoutes } from './routes/session.js';
 
 export interface AppOptions {
@@ -32,6 +35,10 @@ export interface AppOptions {
   countCap?: number;
   /** Rows in a CSV export at most (default 10,000). */
   exportCap?: number;
+  /** The live stream service (`startLive`); without it `GET /events` is a 404 and clients poll instead. */
+  live?: Live;
+  /** More open streams than this for one user in this process answer 429 (default 50; a page shares one). */
+  maxStreamsPerUser?: number;
   /**
    * Adds routes under `/api` ahead of the bearer/cookie check, for routes that authenticate for themselves
    * (the live stream also takes a stream token): `mount: (api, { registry }) => mountEvents(api, …)`.
@@ -60,6 +67,11 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       },
     }),
   );
+  // These authenticate for themselves: the stream also takes a stream token the bearer/cookie check does not know.
+  if (options.live) {
+    mountEvents(api, { live: options.live, auth: options.auth, maxStreamsPerUser: options.maxStreamsPerUser });
+  }
+  mountNotifications(api, { db: options.db, auth: options.auth, registry: services.registry });
   options.mount?.(api, services);
   api.use(async (c, next) => {
     const principal = await options.auth(c.req.raw);

@@ -8,6 +8,10 @@
  *   DATA_DIR            PGlite's folder, default .data
  *   USERS_FILE          users and tokens (JSON), default server/config/users.json
  *   WORKER_CONCURRENCY  handlers at once in this process; 0 serves the API without a worker
+ *   STREAM_TOKEN_SECRET signs live-stream tokens; set the same value on every host (random per process otherwise)
+ *   SMTP_URL            smtp://… for confirmation mails; none are sent when unset
+ *   MAIL_FROM           the mails' sender, default "Job tracker <no-reply@localhost>"
+ *   PUBLIC_URL          the address users open, for links in mails; default http://localhost:PORT
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,8 +20,10 @@ import type { Hono } from 'hono';
 import { createApp } from './app.js';
 import { defaultUsersFile, loadUsers, staticDirectory, tokenAuth } from './auth/tokens.js';
 import { migrate, openDb } from './db/index.js';
+import { startLive } from './events/live.js';
 import type { AppEnv } from './http/env.js';
 import { demoJobTypes } from './jobs/index.js';
+import { startMailSender } from './mail/sender.js';
 import { startWorker, type Worker } from './queue/worker.js';
 
 export interface ServerConfig {
@@ -27,6 +33,10 @@ export interface ServerConfig {
   usersFile: string | URL;
   /** Null: the worker's default. 0: no worker in this process. */
   workerConcurrency: number | null;
+  streamTokenSecret: string | null;
+  smtpUrl: string | null;
+  mailFrom: string;
+  publicUrl: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -52,6 +62,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     dataDir: resolve(env.DATA_DIR || '.data'),
     usersFile: env.USERS_FILE ? resolve(env.USERS_FILE) : defaultUsersFile,
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 0, 10_000),
+    streamTokenSecret: env.STREAM_TOKEN_SECRET || null,
+    smtpUrl: env.SMTP_URL || null,
+    mailFrom: env.MAIL_FROM || 'Job tracker <no-reply@localhost>',
+    publicUrl: env.PUBLIC_URL || null,
   };
 }
 
@@ -73,16 +87,30 @@ export async function startServer(
     config.workerConcurrency === 0
       ? null
       : startWorker({ db, jobTypes, ...(config.workerConcurrency ? { concurrency: config.workerConcurrency } : {}) });
-  const app = createApp({ db, auth: tokenAuth(users), jobTypes, users: staticDirectory(users) });
+  const live = await startLive({ db, jobTypes, streamTokenSecret: config.streamTokenSecret ?? undefined });
+  const app = createApp({ db, auth: tokenAuth(users), jobTypes, users: staticDirectory(users), live });
   decorate?.(app);
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
     const listening = serve({ fetch: app.fetch, port: config.port }, () => resolveServer(listening));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  const mail = config.smtpUrl
+    ? await startMailSender({
+        db,
+        jobTypes,
+        smtp: config.smtpUrl,
+        from: config.mailFrom,
+        publicUrl: config.publicUrl ?? url,
+      })
+    : null;
   return {
-    url: `http://localhost:${port}`,
+    url,
     async close() {
+      await mail?.stop();
+      // Ends the open streams first; otherwise server.close() would wait for them.
+      await live.close();
       await new Promise<void>((done) => server.close(() => done()));
       await worker?.stop();
       await db.close();

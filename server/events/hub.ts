@@ -83,6 +83,11 @@ export class Hub {
     return size;
   }
 
+  /** Open streams of one user in this process. */
+  streamsOf(userId: string): number {
+    return this.#byUser.get(userId)?.size ?? 0;
+  }
+
   add(connection: Connection): void {
     const userId = connection.viewer.principal.id;
     let own = this.#byUser.get(userId);

@@ -48,6 +48,8 @@ export interface Live {
   flush(): Promise<void>;
   /** Open streams in this process. */
   readonly connections: number;
+  /** Open streams of one user in this process. */
+  streamsOf(userId: string): number;
   close(): Promise<void>;
 }
 
@@ -113,6 +115,7 @@ export async function startLive(options: LiveOptions): Promise<Live> {
     get connections() {
       return hub.size;
     },
+    streamsOf: (userId) => hub.streamsOf(userId),
     async open(viewer, lastEventId, sink) {
       const upToBatch = feed.cursor;
       const upTo = lastIdOfBatch(upToBatch);

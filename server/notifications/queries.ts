@@ -1,6 +1,7 @@
 /**
- * End-of-job notifications. Rows are created by the `jobs` trigger of migration 005 when a job ends (so exactly
- * once per job, in the transaction that ends it); this module reads them and marks them read.
+ * End-of-job notifications. The `jobs` trigger of migration 005 stores them when jobs end (so exactly once per job,
+ * in the transaction that ends it), one row per user and statement with an element per job; this module reads
+ * them one notification at a time and marks them read.
  */
 import type { components } from '../../sdk/generated/openapi.js';
 import type { Queryable } from '../db/types.js';
@@ -35,6 +36,24 @@ export function toNotification(row: NotificationRow, registry: JobTypeRegistry, 
   };
 }
 
+/** Notifications per stored row stay below this, so `row id × stride + position` orders them. */
+const stride = 1_000_000n;
+
+/** Splits a public notification ID into its row and position, or null if it cannot name one. */
+function locate(id: string): { row: string; position: number } | null {
+  if (!/^[1-9][0-9]{0,17}$/.test(id)) return null;
+  const value = BigInt(id);
+  const position = Number(value % stride);
+  return position === 0 ? null : { row: (value / stride).toString(), position };
+}
+
+const unpacked = `
+select (n.id * ${stride} + u.position)::text as id, n.user_id, u.job_id::text as job_id, u.job_type, u.status,
+  u.warnings, u.errors, u.ended_at as created_at, u.read_at
+from notifications n
+cross join lateral unnest(n.job_ids, n.job_types, n.statuses, n.warnings, n.errors, n.ended_ats, n.read_ats)
+  with ordinality as u(job_id, job_type, status, warnings, errors, ended_at, read_at, position)`;
+
 /** A user's notifications, newest first, after the notification `beforeId` (keyset on the ID). */
 export async function listNotifications(
   db: Queryable,
@@ -42,12 +61,11 @@ export async function listNotifications(
   page: { unreadOnly: boolean; beforeId: string | null; limit: number },
 ): Promise<NotificationRow[]> {
   const { rows } = await db.query<NotificationRow>(
-    `
-select * from notifications
-where user_id = $1::text
-  and ($2::boolean is not true or read_at is null)
-  and ($3::bigint is null or id < $3::bigint)
-order by id desc
+    `${unpacked}
+where n.user_id = $1::text
+  and ($2::boolean is not true or (n.unread > 0 and u.read_at is null))
+  and ($3::bigint is null or (n.id <= $3::bigint / ${stride} and n.id * ${stride} + u.position < $3::bigint))
+order by n.id desc, u.position desc
 limit $4::int`,
     [userId, page.unreadOnly, page.beforeId, page.limit],
   );
@@ -56,7 +74,7 @@ limit $4::int`,
 
 export async function countUnread(db: Queryable, userId: string): Promise<number> {
   const { rows } = await db.query<{ count: number }>(
-    `select count(*)::int as count from notifications where user_id = $1::text and read_at is null`,
+    `select coalesce(sum(unread), 0)::int as count from notifications where user_id = $1::text`,
     [userId],
   );
   return rows[0]?.count ?? 0;
@@ -64,26 +82,48 @@ export async function countUnread(db: Queryable, userId: string): Promise<number
 
 /** Marks one of the user's notifications read (keeping the first read time); null if it is not theirs. */
 export async function markRead(db: Queryable, userId: string, id: string): Promise<NotificationRow | null> {
-  const { rows } = await db.query<NotificationRow>(
+  const where = locate(id);
+  if (!where) return null;
+  await db.query(
     `
-update notifications set read_at = coalesce(read_at, now())
-where id = $1::bigint and user_id = $2::text
-returning *`,
-    [id, userId],
+update notifications set read_ats[$3::int] = now(), unread = unread - 1
+where id = $1::bigint and user_id = $2::text and $3::int between 1 and size and read_ats[$3::int] is null`,
+    [where.row, userId, where.position],
+  );
+  const { rows } = await db.query<NotificationRow>(
+    `${unpacked}
+where n.id = $1::bigint and n.user_id = $2::text and u.position = $3::int`,
+    [where.row, userId, where.position],
   );
   return rows[0] ?? null;
 }
 
 export async function markAllRead(db: Queryable, userId: string): Promise<number> {
-  const { affectedRows } = await db.query(
-    `update notifications set read_at = now() where user_id = $1::text and read_at is null`,
+  const { rows } = await db.query<{ marked: number }>(
+    `
+with target as (
+  select id, unread from notifications where user_id = $1::text and unread > 0 for update
+), updated as (
+  update notifications n
+  set read_ats = array(select coalesce(r, now()) from unnest(n.read_ats) with ordinality as a(r, i) order by i),
+    unread = 0
+  from target t
+  where n.id = t.id
+  returning t.unread
+)
+select coalesce(sum(unread), 0)::int as marked from updated`,
     [userId],
   );
-  return affectedRows;
+  return rows[0]?.marked ?? 0;
 }
 
 export async function notificationsByIds(db: Queryable, ids: readonly string[]): Promise<Map<string, NotificationRow>> {
-  if (ids.length === 0) return new Map();
-  const { rows } = await db.query<NotificationRow>(`select * from notifications where id = any($1::bigint[])`, [ids]);
+  const located = ids.map(locate).filter((where) => where !== null);
+  if (located.length === 0) return new Map();
+  const { rows } = await db.query<NotificationRow>(
+    `${unpacked}
+where n.id = any($1::bigint[]) and (n.id * ${stride} + u.position)::text = any($2::text[])`,
+    [[...new Set(located.map((where) => where.row))], ids],
+  );
   return new Map(rows.map((row) => [row.id, row]));
 }

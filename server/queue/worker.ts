@@ -158,9 +158,9 @@ export function startWorker(options: WorkerOptions): Worker {
     Promise.resolve()
       .then(() => definition.handler(job.context))
       .then(
-        () => settled(job.completion(job.controller.signal.aborted ? 'interrupted' : 'succeeded')),
+        () => settled(job.completion(job.aborted ? 'interrupted' : 'succeeded')),
         (error: unknown) => {
-          if (job.controller.signal.aborted) return settled(job.completion('interrupted'));
+          if (job.aborted) return settled(job.completion('interrupted'));
           const code = (error as { code?: unknown } | null)?.code;
           const message = error instanceof Error ? error.message : String(error);
           settled(job.completion('failed', typeof code === 'string' ? code : 'handler_exception', message));
@@ -207,8 +207,8 @@ export function startWorker(options: WorkerOptions): Worker {
 
   function interrupt(jobId: string): void {
     const job = running.get(jobId);
-    if (!job || job.controller.signal.aborted) return;
-    job.controller.abort(new Error('The job was interrupted.'));
+    if (!job || job.aborted) return;
+    job.abort(new Error('The job was interrupted.'));
     const graceMs = jobTypes.get(job.type)?.interruptGraceMs ?? settings.interruptGraceMs;
     const timer = setTimeout(() => {
       graceTimers.delete(jobId);
@@ -236,7 +236,7 @@ export function startWorker(options: WorkerOptions): Worker {
       if (status === 'interrupting') interrupt(jobId);
       else if (status === undefined && !job.abandoned && running.has(jobId)) {
         // Another worker recovered it (our lease lapsed): stop the handler, its result no longer counts.
-        job.controller.abort(new Error('The worker lost this job (lease expired).'));
+        job.abort(new Error('The worker lost this job (lease expired).'));
         abandon(job);
       }
     }
@@ -247,16 +247,20 @@ export function startWorker(options: WorkerOptions): Worker {
     if (recovered.some((row) => row.status === 'queued')) wake();
   }
 
+  /** Heartbeats and recoveries under way, which `stop()` lets finish before it returns. */
+  const chores = new Set<Promise<void>>();
   const every = (ms: number, task: () => Promise<void>) => {
     let busy = false;
     const timer = setInterval(() => {
       if (busy || stopping) return;
       busy = true;
-      task()
+      const chore = task()
         .catch(onError)
         .finally(() => {
           busy = false;
+          chores.delete(chore);
         });
+      chores.add(chore);
     }, ms);
     timers.push(timer);
   };
@@ -267,11 +271,15 @@ export function startWorker(options: WorkerOptions): Worker {
   every(settings.recoveryMs, recover);
   every(settings.pollMs, async () => wake());
   // Register, then make the first claim only once LISTEN is in place, so no NOTIFY falls in between.
-  Promise.all(unsubscribes)
+  const startup: Promise<void> = Promise.all(unsubscribes)
     .then(() => beat())
     .then(() => recover())
     .catch(onError)
-    .finally(() => wake());
+    .finally(() => {
+      chores.delete(startup);
+      wake();
+    });
+  chores.add(startup);
 
   return {
     id,
@@ -283,7 +291,7 @@ export function startWorker(options: WorkerOptions): Worker {
       stopping = true;
       for (const timer of timers) clearInterval(timer);
       await Promise.all(unsubscribes.map((subscribed) => subscribed.then((unsubscribe) => unsubscribe(), onError)));
-      await Promise.all(claims);
+      await Promise.all([...claims, ...chores]);
       if (running.size > 0) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, stopOptions.graceMs ?? 10_000);
@@ -295,7 +303,7 @@ export function startWorker(options: WorkerOptions): Worker {
       }
       const leftover = [...running.values()];
       for (const job of leftover) {
-        job.controller.abort(new Error('The worker is shutting down; the job goes back to the queue.'));
+        job.abort(new Error('The worker is shutting down; the job goes back to the queue.'));
         abandon(job);
       }
       for (const timer of graceTimers.values()) clearTimeout(timer);

@@ -25,7 +25,11 @@ export interface EventRouteDeps {
   auth: AuthFunction;
   /** A stream that buffers more than this many bytes for a slow client is closed (it resumes). Default 1 MiB. */
   maxBufferedBytes?: number;
+  /** More open streams than this for one user in this process answer 429 (a page shares one). Default 50. */
+  maxStreamsPerUser?: number;
 }
+
+const retryAfterSeconds = 5;
 
 const streamHeaders = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -42,11 +46,13 @@ export function mountEvents(api: Hono<AppEnv>, deps: EventRouteDeps): void {
 export function eventRoutes(deps: EventRouteDeps): Hono<AppEnv> {
   const { live, auth } = deps;
   const maxBufferedBytes = deps.maxBufferedBytes ?? 1024 * 1024;
+  const maxStreamsPerUser = deps.maxStreamsPerUser ?? 50;
   const app = new Hono<AppEnv>();
   app.onError((error, c) => {
     if (!(error instanceof ProblemError)) throw error;
     const response = problemResponse(error, c.req.path);
     if (error.status === 401) response.headers.set('www-authenticate', 'Bearer');
+    if (error.status === 429) response.headers.set('retry-after', String(retryAfterSeconds));
     return response;
   });
 
@@ -60,6 +66,9 @@ export function eventRoutes(deps: EventRouteDeps): Hono<AppEnv> {
     const { query, header } = validInput(c, 'streamEvents');
     const principal = query.token ? live.tokens.verify(query.token) : await auth(c.req.raw);
     if (!principal) throw unauthenticated();
+    if (live.streamsOf(principal.id) >= maxStreamsPerUser) {
+      throw new ProblemError(429, 'rate_limited', `At most ${maxStreamsPerUser} open streams per user; close one.`);
+    }
     const lastEventId = (header['last-event-id'] as string | undefined) ?? query.lastEventId;
     const viewer = { principal, locale: pickLocale(c.req.header('accept-language')) };
     const node = nodeBindings(c);

@@ -64,7 +64,7 @@ export function notificationRoutes({ db, auth, registry }: NotificationRouteDeps
 
   app.post('/notifications/:id/read', authenticate, validate('markNotificationRead'), async (c) => {
     const { id } = validInput(c, 'markNotificationRead').path;
-    const row = /^[1-9][0-9]{0,17}$/.test(id) ? await markRead(db, c.get('principal').id, id) : null;
+    const row = await markRead(db, c.get('principal').id, id);
     if (!row) throw new ProblemError(404, 'not_found', `No notification ${id}.`);
     return c.json(toNotification(row, registry, pickLocale(c.req.header('accept-language'))));
   });

@@ -1,18 +1,16 @@
 /**
- * Shared by the live-events, notifications and mail tests: the app as `createApp` builds it with the live routes
- * mounted ahead of its authentication (as `server/app.ts` is to do), and an SSE reader that checks every event.
+ * Shared by the live-events, notifications and mail tests: the app as `createApp` builds it with the live service,
+ * and an SSE reader that checks every event.
  */
 import { createParser } from 'eventsource-parser';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { createApp } from '../../server/app.js';
 import { loadUsers, staticDirectory, tokenAuth } from '../../server/auth/tokens.js';
 import type { Db } from '../../server/db/types.js';
 import { type Live, type LiveOptions, startLive } from '../../server/events/live.js';
 import type { AppEnv } from '../../server/http/env.js';
-import { JobTypeRegistry } from '../../server/http/registry.js';
 import type { JobHandler, JobTypeDefinition } from '../../server/queue/types.js';
-import { mountEvents } from '../../server/routes/events.js';
-import { mountNotifications } from '../../server/routes/notifications.js';
+import type { EventRouteDeps } from '../../server/routes/events.js';
 import { contractChecked, validateSchema } from '../support/contract.js';
 
 export const tokens = { alice: 'demo-user-token', bob: 'demo-admin-token', carol: 'demo-supervisor-token' } as const;
@@ -40,21 +38,17 @@ export interface LiveWorld {
   close(): Promise<void>;
 }
 
-/** The app on `db` with the live routes, as createApp will mount them once wired. */
+/** The app on `db` with the live routes. */
 export async function liveWorld(
   db: Db,
   jobTypes: JobTypeDefinition[],
   options: Partial<LiveOptions> = {},
+  routeOptions: Pick<EventRouteDeps, 'maxStreamsPerUser'> = {},
 ): Promise<LiveWorld> {
   const users = await loadUsers();
   const auth = tokenAuth(users);
   const live = await startLive({ db, jobTypes, ...options });
-  const api = new Hono<AppEnv>();
-  mountEvents(api, { live, auth });
-  mountNotifications(api, { db, auth, registry: new JobTypeRegistry(jobTypes) });
-  const app = new Hono<AppEnv>();
-  app.route('/api', api);
-  app.route('/', createApp({ db, auth, jobTypes, users: staticDirectory(users) }));
+  const app = createApp({ db, auth, jobTypes, users: staticDirectory(users), live, ...routeOptions });
   return {
     app,
     live,

@@ -53,7 +53,7 @@ for (const kind of dbKinds) {
 
     before(async () => {
       db = await openTestDb(kind);
-      world = await liveWorld(db, jobTypes, { heartbeatMs: 50 });
+      world = await liveWorld(db, jobTypes, { heartbeatMs: 50 }, { maxStreamsPerUser: 20 });
       worker = startWorker({ db, jobTypes, progressIntervalMs: 0, onError: () => {} });
     });
     after(async () => {
@@ -152,6 +152,21 @@ for (const kind of dbKinds) {
       // Live events flow after a reset.
       const next = await launch('alice', 'quick');
       await old.until((s) => s.trail(next).includes('job.finished:succeeded'));
+    });
+
+    test('too many open streams for one user: 429 with Retry-After', async () => {
+      const before = world.live.streamsOf('bob');
+      const opened = [];
+      for (let i = before; i < 20; i++) opened.push(await open('/api/events', bearer('bob')));
+      const refused = await world.fetch('http://localhost/api/events', { headers: bearer('bob') });
+      assert.equal(refused.status, 429);
+      assert.equal(refused.headers.get('retry-after'), '5');
+      for (const stream of opened) stream.close();
+      const deadline = Date.now() + 5000;
+      while (world.live.streamsOf('bob') > before && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      assert.equal(world.live.streamsOf('bob'), before, 'closed streams leave the hub');
     });
 
     test('heartbeat comments keep idle streams open', async () => {
