@@ -105,7 +105,10 @@ create index job_queue_held_idx on job_queue (job_id) where host is not null;
 
 -- Whoever inserts queued jobs (the queue, a requeue, a host's own SQL), they enter job_queue and wake idle workers
 -- (LISTEN jobs_queued), once per statement, so a bulk insert sends one NOTIFY.
-create function jobs_enqueue() returns trigger language plpgsql as $$
+-- Trigger functions pin the schema they were created in (set search_path from current), so an insert by a host's
+-- own SQL under another search_path still reaches these tables.
+create function jobs_enqueue() returns trigger language plpgsql
+set search_path from current as $$
 begin
   insert into job_queue (job_id, type, run_after)
   select id, type, run_after from new_jobs where status = 'queued';

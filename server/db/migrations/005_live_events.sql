@@ -101,7 +101,10 @@ create index mail_outbox_due_idx on mail_outbox (next_attempt_at) where sent_at 
 -- Each statement's events become batch rows: arrays aligned element by element (every aggregate of one query reads
 -- the same rows in the same order). Rows are grouped by ranges of 999,999 job IDs, so no row holds more events than
 -- the ID stride of 1,000,000 allows (a statement over consecutive jobs makes one or two rows).
-create function job_events_capture_insert() returns trigger language plpgsql as $$
+-- Trigger functions pin the schema they were created in (set search_path from current), so an insert by a host's
+-- own SQL under another search_path still reaches these tables.
+create function job_events_capture_insert() returns trigger language plpgsql
+set search_path from current as $$
 begin
   insert into job_events (
     size, kinds, job_ids, user_ids, types, statuses, user_names, locales, notify_by_emails, emails, subjects,
@@ -123,7 +126,8 @@ begin
   return null;
 end $$;
 
-create function job_events_capture_update() returns trigger language plpgsql as $$
+create function job_events_capture_update() returns trigger language plpgsql
+set search_path from current as $$
 declare
   batches integer;
   finished integer;
@@ -211,7 +215,8 @@ begin
   return null;
 end $$;
 
-create function job_events_capture_delete() returns trigger language plpgsql as $$
+create function job_events_capture_delete() returns trigger language plpgsql
+set search_path from current as $$
 begin
   insert into job_events (size, kinds, job_ids, user_ids)
   select count(*), array_agg('job.deleted'::text), array_agg(c.id), array_agg(c.user_id)
