@@ -25,8 +25,15 @@ export async function openTestDb(kind: DbKind, options: { maxConnections?: numbe
     return db;
   }
   const db = await openDb({ url: testDatabaseUrl, schema, maxConnections: options.maxConnections });
-  await migrate(db);
   const close = db.close.bind(db);
+  try {
+    await migrate(db);
+  } catch (error) {
+    // A broken migration must not leave a schema behind for every test file that tried.
+    await close();
+    await dropSchema(schema);
+    throw error;
+  }
   return {
     ...db,
     async close() {
