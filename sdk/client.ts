@@ -1,7 +1,7 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { JobsApiError } from './errors.js';
 import type { paths } from './generated/openapi.js';
-import { type LiveOptions, type LiveSource, type SubscribeOptions, subscribeLive } from './live.js';
+import { closeLive, type LiveOptions, type LiveSource, type SubscribeOptions, subscribeLive } from './live.js';
 import type {
   BulkAction,
   BulkActionResult,
@@ -126,6 +126,11 @@ export interface JobsClient {
    * Listeners must ignore event types they do not know (servers may add some). Returns the unsubscribe function.
    */
   subscribe(listener: (event: StreamEvent) => void, options?: SubscribeOptions): () => void;
+  /**
+   * Ends this base URL's shared stream for every subscriber (they are told `stopped`), e.g. after a sign-out or a
+   * user switch, since it was opened with the previous credentials. The next `subscribe()` opens a new one.
+   */
+  closeLive(): void;
 }
 
 type FetchResult = { data?: unknown; error?: unknown; response: Response };
@@ -246,5 +251,6 @@ export function createJobsClient(options: JobsClientOptions): JobsClient {
     markAllNotificationsRead: async (init = {}) => (await unwrap(raw.POST('/notifications/read', init))).marked,
     createStreamToken: (init = {}) => unwrap(raw.POST('/events/token', init)),
     subscribe: (listener, subscribeOptions) => subscribeLive(live, listener, subscribeOptions),
+    closeLive: () => closeLive(live.baseUrl),
   };
 }

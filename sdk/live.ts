@@ -91,6 +91,17 @@ export function subscribeLive(source: LiveSource, listener: Listener, options: S
   };
 }
 
+/**
+ * Ends the shared connection of `baseUrl` for every subscriber, e.g. when the signed-in user changes: the stream was
+ * opened with the old user's headers. Its subscribers are told `stopped`; the next `subscribe()` opens a new one.
+ */
+export function closeLive(baseUrl: string): void {
+  const connection = connections.get(baseUrl);
+  if (!connection) return;
+  connections.delete(baseUrl);
+  connection.stop();
+}
+
 class LiveConnection {
   readonly #source: LiveSource;
   readonly #abort = new AbortController();
@@ -122,6 +133,12 @@ class LiveConnection {
     this.#run().catch(rethrowLater);
   }
 
+  /** Closes the connection and tells the subscribers still attached. */
+  stop(): void {
+    this.close();
+    this.#setState('stopped');
+  }
+
   close(): void {
     this.#abort.abort();
     this.#cancelFrame?.();
@@ -143,6 +160,7 @@ class LiveConnection {
           failures += 1;
           if (failures >= numOfAttempts) throw error;
         }
+        if (signal.aborted) return;
         this.#setState('reconnecting');
         const fullJitter = Math.random() * Math.min(maxDelay, startingDelay * 2 ** failures);
         await sleep(Math.max(this.#retryFloor, fullJitter), signal);

@@ -165,7 +165,7 @@ export class ActionsController {
   renderNotice() {
     const m = this.host.messages;
     const notice = this.notice;
-    return html`<div part="notice" class="notice ${notice?.tone ?? ''}" role="status">
+    return html`<div part="notice" class="notice ${notice ? `shown ${notice.tone}` : ''}" role="status">
       ${
         notice
           ? html`<p>${notice.text}</p>

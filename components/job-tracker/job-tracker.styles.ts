@@ -111,10 +111,9 @@ export const trackerStyles = css`
     border: 1px solid var(--c-border);
     border-radius: 0.375rem;
   }
-  .notice:empty {
-    display: none;
-  }
-  .notice {
+  /* The live region stays in the DOM (so announcements are heard) but shows only while it holds a notice;
+     :empty cannot tell, because of Lit's comment markers. */
+  .notice.shown {
     margin: 0.5rem 0;
     padding: 0.5rem;
     border: 1px solid currentColor;

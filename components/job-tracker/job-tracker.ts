@@ -86,7 +86,6 @@ export class JobTracker extends KitElement implements TableHost {
   @state() private scrollOffset = 0;
   @state() private viewportHeight = 480;
 
-
   /** @internal */
   activeIndex = 0;
   /** @internal */

@@ -24,6 +24,8 @@ const state = globals[stateKey];
  * connected elements reload with the new client. It holds nothing about language: each element follows its `lang`.
  */
 export function configure(config: KitConfig): void {
+  // The streams were opened with the previous credentials (another user, say): end them, the elements resubscribe.
+  for (const client of state.clients.values()) client.closeLive();
   state.config = config;
   state.clients.clear();
   state.version++;

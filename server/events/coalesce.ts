@@ -1,39 +1,18 @@
 /**
- * Server-side progress coalescing. The worker already writes progress a few times a second at most, but a host's
- * own SQL may not, and a burst read at once (a replay, a slow read) need not reach clients step by step:
- * - a `job.progress` followed, in the same batch, by a later `job.progress` of that job is dropped (the later one
- *   carries the newer figures);
- * - a `job.progress` less than `minIntervalMs` (by the database clock) after the last one kept for that job is
- *   dropped.
+ * Server-side progress coalescing: a `job.progress` followed, in the same read of the event table, by a later
+ * `job.progress` of that job is dropped (the later one carries the newer figures). The feed reads every 25 ms while
+ * streams are open and a replay reads pages of 1,000, so a burst reaches clients as one event per job per read; the
+ * worker itself writes progress at most every 250 ms, so a job of ours makes at most four a second.
+ *
+ * There is deliberately no rule across reads ("at most one per N ms"): an event dropped that way is never sent
+ * later, so a job that reported progress and then went quiet showed stale figures until its next event.
  */
 import type { EventRow } from './queries.js';
 
-export class ProgressCoalescer {
-  readonly #minIntervalMs: number;
-  readonly #lastKept = new Map<string, number>();
-
-  constructor(minIntervalMs: number) {
-    this.#minIntervalMs = minIntervalMs;
-  }
-
-  filter(rows: readonly EventRow[]): EventRow[] {
-    const lastProgressOfJob = new Map<string, number>();
-    rows.forEach((row, index) => {
-      if (row.kind === 'job.progress') lastProgressOfJob.set(row.job_id, index);
-    });
-    const kept: EventRow[] = [];
-    rows.forEach((row, index) => {
-      if (row.kind === 'job.progress') {
-        if (lastProgressOfJob.get(row.job_id) !== index) return;
-        const at = row.at.getTime();
-        const previous = this.#lastKept.get(row.job_id);
-        if (previous !== undefined && at - previous < this.#minIntervalMs) return;
-        this.#lastKept.set(row.job_id, at);
-      } else if (row.kind === 'job.finished' || row.kind === 'job.deleted') {
-        this.#lastKept.delete(row.job_id);
-      }
-      kept.push(row);
-    });
-    return kept;
-  }
+export function coalesceProgress(rows: readonly EventRow[]): EventRow[] {
+  const lastProgressOfJob = new Map<string, number>();
+  rows.forEach((row, index) => {
+    if (row.kind === 'job.progress') lastProgressOfJob.set(row.job_id, index);
+  });
+  return rows.filter((row, index) => row.kind !== 'job.progress' || lastProgressOfJob.get(row.job_id) === index);
 }

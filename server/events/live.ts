@@ -7,7 +7,7 @@ import type { Db } from '../db/types.js';
 import { JobTypeRegistry } from '../http/registry.js';
 import { notificationsByIds } from '../notifications/queries.js';
 import type { JobTypeDefinition } from '../queue/types.js';
-import { ProgressCoalescer } from './coalesce.js';
+import { coalesceProgress } from './coalesce.js';
 import { EventFeed, type FeedOptions } from './feed.js';
 import { Connection, encodeFrame, Hub, type StreamSink } from './hub.js';
 import { sseFrame, type Viewer } from './present.js';
@@ -31,8 +31,6 @@ export interface LiveOptions {
   streamTokenTtlMs?: number;
   /** A `: heartbeat` comment on every stream this often. Default 15,000 ms. */
   heartbeatMs?: number;
-  /** At most one `job.progress` per job this often. Default 200 ms. */
-  progressIntervalMs?: number;
   /** The replay window: events are kept this long, in this many batch rows at most. Default 24 hours and 100,000. */
   retention?: { maxAgeMs?: number; maxBatches?: number };
   /** How often this process prunes. Default 60,000 ms. */
@@ -59,8 +57,6 @@ export async function startLive(options: LiveOptions): Promise<Live> {
   const { db } = options;
   const registry = new JobTypeRegistry(options.jobTypes);
   const hub = new Hub(registry, options.heartbeatMs ?? 15_000);
-  const progressIntervalMs = options.progressIntervalMs ?? 200;
-  const liveCoalescer = new ProgressCoalescer(progressIntervalMs);
   const feed = new EventFeed(
     db,
     (rows) => dispatch(rows),
@@ -69,7 +65,7 @@ export async function startLive(options: LiveOptions): Promise<Live> {
   );
 
   async function dispatch(rows: EventRow[]): Promise<void> {
-    const kept = liveCoalescer.filter(rows);
+    const kept = coalesceProgress(rows);
     if (hub.size === 0) return;
     hub.dispatch(kept, await notificationsOf(kept));
   }
@@ -80,13 +76,12 @@ export async function startLive(options: LiveOptions): Promise<Live> {
   }
 
   async function replay(connection: Connection, afterId: bigint, upToBatch: bigint): Promise<void> {
-    const coalescer = new ProgressCoalescer(progressIntervalMs);
     let from = afterId;
     while (!connection.closed) {
       const page = await readEventRange(db, from, upToBatch, replayPage);
       if (page.length === 0) break;
       from = BigInt(page.at(-1)!.id);
-      const rows = coalescer.filter(page).filter((row) => hub.mayReceive(row, connection.viewer));
+      const rows = coalesceProgress(page).filter((row) => hub.mayReceive(row, connection.viewer));
       const notifications = await notificationsOf(rows);
       for (const row of rows) {
         const chunk = hub.frameFor(row, connection.viewer, notifications, new Map());

@@ -40,13 +40,16 @@ order by q.run_after, j.id`,
   const stretch =
     earliest && ahead < positionCap ? await queueFrom(db, earliest.run_after!, earliest.id, positionCap - ahead) : [];
   const offsets = new Map(stretch.map((id, index) => [id, index]));
+  // Missing from a stretch that did not reach the cap, a job was claimed meanwhile: its place is unknown, not far back.
+  const pastCap = ahead >= positionCap || stretch.length >= positionCap - ahead;
   return new Map(
     page.map((row) => {
       const offset = offsets.get(row.id);
       return [
         row.id,
         {
-          position: row.run_after === null ? null : offset === undefined ? positionCap : ahead + offset,
+          position:
+            row.run_after === null ? null : offset !== undefined ? ahead + offset : pastCap ? positionCap : null,
           reason: !row.worker_alive ? 'no_worker' : row.retry_wait ? 'retry_wait' : 'queued',
         },
       ];

@@ -174,6 +174,25 @@ describe('subscribe(): one shared connection', () => {
     await waitFor(() => api.streams.length === 2, 'a new connection for a new subscriber');
   });
 
+  test('closeLive() ends the shared stream for everyone; the next subscriber opens one with its own headers', async () => {
+    const api = fakeApi();
+    const baseUrl = freshBaseUrl();
+    const alice = createJobsClient({ baseUrl, fetch: api.fetch, headers: { Authorization: 'Bearer alice' } });
+    const states: LiveState[] = [];
+    cleanups.push(alice.subscribe(() => {}, { onState: (state) => states.push(state) }));
+    await waitFor(() => states.at(-1) === 'open', 'the stream to open');
+
+    const carol = createJobsClient({ baseUrl, fetch: api.fetch, headers: { Authorization: 'Bearer carol' } });
+    carol.closeLive();
+    assert.equal(api.streamRequests()[0]!.signal.aborted, true, 'the old stream is closed');
+    assert.equal(states.at(-1), 'stopped', 'its subscribers are told');
+    cleanups.push(carol.subscribe(() => {}));
+    await waitFor(() => api.streamRequests().length === 2, 'a new stream');
+    assert.equal(api.streamRequests()[1]!.headers.get('authorization'), 'Bearer carol');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(states.at(-1), 'stopped', 'the closed connection does not come back to life');
+  });
+
   test('a subscriber joining an open connection is told its state at once', async () => {
     const api = fakeApi();
     const baseUrl = freshBaseUrl();

@@ -19,7 +19,7 @@ const jobs: string[] = [];
 before(async () => {
   db = await openTestDb('postgres');
   // Progress of one job a few milliseconds apart must not be coalesced here: this test counts every event.
-  world = await liveWorld(db, [jobType('idle', async () => {})], { progressIntervalMs: 0 });
+  world = await liveWorld(db, [jobType('idle', async () => {})]);
   other = new pg.Client({ connectionString: testDatabaseUrl, options: `-c search_path=${db.schema}` });
   await other.connect();
   for (let i = 0; i < 2; i++)
