@@ -102,6 +102,11 @@ export class JobToasts extends KitElement {
     super.disconnectedCallback();
     document.removeEventListener('job-kit-configured', this.onConfigured);
     document.removeEventListener('visibilitychange', this.onVisibility);
+    this.forgetToasts();
+  }
+
+  /** Drops pending and shown toasts without marking anything read. */
+  private forgetToasts(): void {
     this.starts.clear();
     this.endings.clear();
     for (const toast of this.toasts) clearTimeout(toast.timer);
@@ -294,6 +299,10 @@ export class JobToasts extends KitElement {
   };
 
   private readonly onConfigured = (): void => {
+    // Perhaps another user now: the toasts shown are the previous user's, and only they may mark them read (they
+    // come back, unread, on that user's next visit).
+    this.forgetToasts();
+    this.toasts = [];
     this.clientVersion = configVersion();
     this.live.restart();
   };

@@ -183,16 +183,22 @@ export const trackerStyles = css`
   .select {
     width: 2.25rem;
   }
-  .status,
-  .report,
-  .id {
-    width: 7rem;
+  /* Fixed widths for short values, so the free text (type, user) and the dates get the rest of the row. */
+  .id,
+  .report {
+    width: 5rem;
   }
+  .waiting,
+  .processing,
+  .host {
+    width: 6.5rem;
+  }
+  .status,
   th.status {
     width: 9rem;
   }
   .actions {
-    width: 16rem;
+    width: 11.5rem;
   }
   .actions button {
     padding: 0.125rem 0.375rem;

@@ -3,10 +3,11 @@ import { sendKeys } from '@web/test-runner-commands';
 import { HttpResponse, http } from 'msw';
 import '../../components/index.js';
 import type { JobToasts } from '../../components/index.js';
+import { configure } from '../../components/index.js';
 import type { Notification } from '../../sdk/index.js';
 import { bob, runningJob } from './support/fixtures.js';
 import { expectAccessibleInBothThemes, notification, part, shown, text, until } from './support/follow.js';
-import { liveStream, requests, resetApi, violations } from './support/mock-api.js';
+import { checkedFetch, liveStream, requests, resetApi, violations } from './support/mock-api.js';
 
 describe('<job-toasts>', () => {
   let unread: Notification[];
@@ -126,6 +127,23 @@ describe('<job-toasts>', () => {
       () => element.shadowRoot!.activeElement === toasts(element)[0]!.querySelector('[part="close"]'),
       'focus lost',
     );
+  });
+
+  it('drops its toasts, unread, when the kit is configured for someone else', async () => {
+    unread = [notification('c2', '6')];
+    const element = await render();
+    await until(() => toasts(element).length === 1, 'not shown');
+    unread = [];
+    const asked = () => requests.filter((url) => url.pathname === '/api/notifications').length;
+    const askedBefore = asked();
+    configure({ baseUrl: '/api', fetch: checkedFetch, headers: { Authorization: 'Bearer someone-else' } });
+    try {
+      await until(() => toasts(element).length === 0, 'the previous user’s toast stayed');
+      await until(() => asked() > askedBefore, 'the new user’s notifications not asked for');
+      expect(marked, 'marked read on behalf of the new user').to.deep.equal([]);
+    } finally {
+      configure({ baseUrl: '/api', fetch: checkedFetch });
+    }
   });
 
   it('is dismissed with its close button, and marked read', async () => {

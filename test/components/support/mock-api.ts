@@ -23,7 +23,7 @@ export const requests: URL[] = [];
 /** Contract violations seen; `afterEach` fails the test when any. */
 export const violations: string[] = [];
 
-async function checkedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+export async function checkedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const request = new Request(input, init);
   requests.push(new URL(request.url));
   const response = await fetch(request);
