@@ -102,7 +102,9 @@ describe('the published build (dist/)', () => {
   });
 
   test('the package resolves by name to dist/ (exports map)', async () => {
-    const sdk = await import('job-tracker-kit/sdk');
+    // Through a variable: dist/ exists only once this file's `before` has built it, so tsc cannot resolve it ahead.
+    const sdkEntry = 'job-tracker-kit/sdk';
+    const sdk = (await import(sdkEntry)) as typeof import('../../sdk/index.js');
     assert.equal(typeof sdk.createJobsClient, 'function');
     assert.match(import.meta.resolve('job-tracker-kit/components/job-tracker'), /\/dist\/components\/job-tracker\.js$/);
   });
