@@ -77,6 +77,18 @@ export async function clickRowAction(page: Page, jobId: string, label: string): 
 
 /** Sets one of the tracker's filter controls as a user would (value, then `change`). */
 export async function setTrackerFilter(page: Page, name: string, value: string): Promise<void> {
+  // The control (the user filter needs /me first) and its option (from /users) arrive after the rows may have.
+  await page
+    .waitForFunction(
+      (field, text) => {
+        const control = document.querySelector('job-tracker')?.shadowRoot?.querySelector(`[name="${field}"]`);
+        return control instanceof HTMLSelectElement ? [...control.options].some((o) => o.value === text) : !!control;
+      },
+      { timeout: 10_000 },
+      name,
+      value,
+    )
+    .catch(() => undefined);
   const set = await page.evaluate(
     (field, text) => {
       const control = document
