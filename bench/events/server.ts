@@ -7,13 +7,10 @@
  */
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
 import { createApp } from '../../server/app.js';
 import { loadUsers, staticDirectory, tokenAuth } from '../../server/auth/tokens.js';
 import { openDb } from '../../server/db/index.js';
 import { startLive } from '../../server/events/live.js';
-import type { AppEnv } from '../../server/http/env.js';
-import { mountEvents } from '../../server/routes/events.js';
 
 const db = await openDb({ url: process.env.DATABASE_URL!, schema: process.env.SCHEMA! });
 const users = await loadUsers();
@@ -30,11 +27,8 @@ const jobTypes = [
   },
 ];
 const live = await startLive({ db, jobTypes });
-const api = new Hono<AppEnv>();
-mountEvents(api, { live, auth });
-const app = new Hono<AppEnv>();
-app.route('/api', api);
-app.route('/', createApp({ db, auth, jobTypes, users: staticDirectory(users) }));
+// 1,000 clients signed in as three users: far past the per-user cap that protects a real server.
+const app = createApp({ db, auth, jobTypes, users: staticDirectory(users), live, maxStreamsPerUser: 2_000 });
 
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   process.send!({ type: 'ready', port: info.port });
