@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Db } from '../../../server/db/types.js';
 import { enqueueJob } from '../../../server/queue/enqueue.js';
 import type { JobMessageRow, StepRow } from '../../../server/queue/rows.js';
-import { dbKinds, openTestDb } from '../../support/db.js';
-import { countingDb, jobType, resetTables, waitFor, waitForStatus, workerTracker } from './helpers.js';
+import { dbKinds } from '../../support/db.js';
+import { countingDb, jobType, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
 
 const user = { userId: 'u1', userName: 'User One' };
 const progressWrite = 'set progress_done = $3::integer';
@@ -12,18 +12,8 @@ const progressWrite = 'set progress_done = $3::integer';
 for (const kind of dbKinds) {
   describe(`handler context on ${kind}`, () => {
     let db: Db;
-    const workers = workerTracker();
-    before(async () => {
-      db = await openTestDb(kind);
-    });
-    after(async () => {
-      await db.close();
-    });
-    beforeEach(async () => {
-      await resetTables(db);
-    });
-    afterEach(async () => {
-      assert.equal(await workers.stopAll(), 0, 'a test left a worker running');
+    const workers = useQueueSchema(kind, (opened) => {
+      db = opened;
     });
 
     test('a tight loop of 10,000 progress() calls makes a handful of writes, and the last value is kept', async () => {

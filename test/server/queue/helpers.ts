@@ -1,8 +1,11 @@
 /** Shared by the queue tests: job types made up on the spot, waiting on the database, and worker bookkeeping. */
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach } from 'node:test';
 import type { Db } from '../../../server/db/types.js';
 import type { JobRow } from '../../../server/queue/rows.js';
 import type { JobHandler, JobTypeDefinition } from '../../../server/queue/types.js';
 import { startWorker, type Worker, type WorkerOptions } from '../../../server/queue/worker.js';
+import { type DbKind, openTestDb } from '../../support/db.js';
 
 export function jobType(type: string, handler: JobHandler, extra: Partial<JobTypeDefinition> = {}): JobTypeDefinition {
   return {
@@ -87,4 +90,27 @@ export function countingDb(db: Db, marker: string): { db: Db; count: () => numbe
 
 export async function resetTables(db: Db): Promise<void> {
   await db.query(`truncate jobs, job_queue, workers restart identity cascade`);
+}
+
+/**
+ * Registers, in the calling `describe`, the world of a queue test file: a fresh migrated schema on `kind` (handed to
+ * `use` once open), emptied before each test, dropped at the end; a test that leaves a worker running fails.
+ */
+export function useQueueSchema(kind: DbKind, use: (db: Db) => void): ReturnType<typeof workerTracker> {
+  const workers = workerTracker();
+  let db: Db;
+  before(async () => {
+    db = await openTestDb(kind);
+    use(db);
+  });
+  after(async () => {
+    await db.close();
+  });
+  beforeEach(async () => {
+    await resetTables(db);
+  });
+  afterEach(async () => {
+    assert.equal(await workers.stopAll(), 0, 'a test left a worker running');
+  });
+  return workers;
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Db } from '../../../server/db/types.js';
 import { enqueueJob } from '../../../server/queue/enqueue.js';
 import { interruptRunningJob } from '../../../server/store/interruptJob.js';
-import { dbKinds, openTestDb } from '../../support/db.js';
-import { jobById, jobType, resetTables, waitFor, waitForStatus, workerTracker } from './helpers.js';
+import { dbKinds } from '../../support/db.js';
+import { jobById, jobType, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
 
 const user = { userId: 'u1', userName: 'User One' };
 const admin = { id: 'admin', name: 'Ada Admin' };
@@ -25,18 +25,8 @@ function untilAborted(seen: { aborted: boolean; finished: boolean }, stubborn = 
 for (const kind of dbKinds) {
   describe(`interrupting a running job on ${kind}`, () => {
     let db: Db;
-    const workers = workerTracker();
-    before(async () => {
-      db = await openTestDb(kind);
-    });
-    after(async () => {
-      await db.close();
-    });
-    beforeEach(async () => {
-      await resetTables(db);
-    });
-    afterEach(async () => {
-      assert.equal(await workers.stopAll(), 0, 'a test left a worker running');
+    const workers = useQueueSchema(kind, (opened) => {
+      db = opened;
     });
 
     test('aborts the handler signal on NOTIFY and ends the job interrupted when the handler returns', async () => {

@@ -1,28 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Db } from '../../../server/db/types.js';
 import { enqueueJob } from '../../../server/queue/enqueue.js';
 import { claimJobs } from '../../../server/queue/sql/claimJobs.js';
-import { dbKinds, openTestDb } from '../../support/db.js';
-import { countingDb, jobById, jobType, resetTables, waitFor, waitForStatus, workerTracker } from './helpers.js';
+import { dbKinds } from '../../support/db.js';
+import { countingDb, jobById, jobType, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
 
 const user = { userId: 'u1', userName: 'User One' };
 
 for (const kind of dbKinds) {
   describe(`lease recovery on ${kind}`, () => {
     let db: Db;
-    const workers = workerTracker();
-    before(async () => {
-      db = await openTestDb(kind);
-    });
-    after(async () => {
-      await db.close();
-    });
-    beforeEach(async () => {
-      await resetTables(db);
-    });
-    afterEach(async () => {
-      assert.equal(await workers.stopAll(), 0, 'a test left a worker running');
+    const workers = useQueueSchema(kind, (opened) => {
+      db = opened;
     });
 
     /** A worker that claims with a short lease and then says nothing more, like a killed process. */

@@ -1,28 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Db } from '../../../server/db/types.js';
 import { enqueueJob, enqueueJobs } from '../../../server/queue/enqueue.js';
 import type { JobRow } from '../../../server/queue/rows.js';
-import { dbKinds, openTestDb } from '../../support/db.js';
-import { countingDb, jobById, jobType, resetTables, waitFor, waitForStatus, workerTracker } from './helpers.js';
+import { dbKinds } from '../../support/db.js';
+import { countingDb, jobById, jobType, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
 
 const user = { userId: 'u1', userName: 'User One' };
 
 for (const kind of dbKinds) {
   describe(`worker runtime on ${kind}`, () => {
     let db: Db;
-    const workers = workerTracker();
-    before(async () => {
-      db = await openTestDb(kind);
-    });
-    after(async () => {
-      await db.close();
-    });
-    beforeEach(async () => {
-      await resetTables(db);
-    });
-    afterEach(async () => {
-      assert.equal(await workers.stopAll(), 0, 'a test left a worker running');
+    const workers = useQueueSchema(kind, (opened) => {
+      db = opened;
     });
 
     test('claims in batches, completes in batches, and records host, start and end', async () => {
