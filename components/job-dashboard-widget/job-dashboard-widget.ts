@@ -2,7 +2,7 @@ import { Task } from '@lit/task';
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Job, StreamEvent } from '../../sdk/index.js';
-import { clientFor, configVersion } from '../shared/config.js';
+import { ConfigController, clientFor, configVersion } from '../shared/config.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { defineElement } from '../shared/define.js';
 import { JobFinishedEvent } from '../shared/events.js';
@@ -79,17 +79,8 @@ export class JobDashboardWidget extends KitElement {
 
   constructor() {
     super();
+    new ConfigController(this, () => this.onConfigured());
     new TickerController(this, () => this.jobs.length > 0);
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('job-kit-configured', this.onConfigured);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    document.removeEventListener('job-kit-configured', this.onConfigured);
   }
 
   /** Loads the jobs again. */

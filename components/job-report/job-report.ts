@@ -9,7 +9,7 @@ import {
   type StreamEvent,
 } from '../../sdk/index.js';
 import { displayedPercent } from '../job-progress-dialog/job-progress-dialog.js';
-import { clientFor, configVersion } from '../shared/config.js';
+import { ConfigController, clientFor, configVersion } from '../shared/config.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { defineElement } from '../shared/define.js';
 import { JobFinishedEvent } from '../shared/events.js';
@@ -116,20 +116,11 @@ export class JobReport extends KitElement {
 
   constructor() {
     super();
+    new ConfigController(this, () => this.onConfigured());
     new TickerController(this, () => {
       const job = this.reportTask.value?.job;
       return !!job && !isFinished(job);
     });
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('job-kit-configured', this.onConfigured);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    document.removeEventListener('job-kit-configured', this.onConfigured);
   }
 
   /** Loads the report and the first page of messages again. */

@@ -2,7 +2,7 @@ import { Task } from '@lit/task';
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Job, Notification, StreamEvent } from '../../sdk/index.js';
-import { clientFor, configVersion } from '../shared/config.js';
+import { ConfigController, clientFor, configVersion } from '../shared/config.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { defineElement } from '../shared/define.js';
 import { KitElement } from '../shared/kit-element.js';
@@ -71,6 +71,11 @@ export class JobToasts extends KitElement {
     (items) => this.showEndings(items),
   );
 
+  constructor() {
+    super();
+    new ConfigController(this, () => this.onConfigured());
+  }
+
   private readonly task = new Task(this, {
     task: async ([baseUrl], { signal }) => {
       const client = clientFor(baseUrl);
@@ -94,13 +99,11 @@ export class JobToasts extends KitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    document.addEventListener('job-kit-configured', this.onConfigured);
     document.addEventListener('visibilitychange', this.onVisibility);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    document.removeEventListener('job-kit-configured', this.onConfigured);
     document.removeEventListener('visibilitychange', this.onVisibility);
     this.forgetToasts();
   }

@@ -2,7 +2,7 @@ import { Task, TaskStatus } from '@lit/task';
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { BulkAction, Job, JobType, Me, User } from '../../sdk/index.js';
-import { clientFor, configVersion } from '../shared/config.js';
+import { ConfigController, clientFor, configVersion } from '../shared/config.js';
 import { defineElement } from '../shared/define.js';
 import { JobOpenEvent } from '../shared/events.js';
 import { KitElement } from '../shared/kit-element.js';
@@ -116,6 +116,7 @@ export class JobTracker extends KitElement implements TableHost {
 
   constructor() {
     super();
+    new ConfigController(this, () => this.onConfigured());
     new TickerController(this, () => this.tickingRows);
   }
 
@@ -168,14 +169,12 @@ export class JobTracker extends KitElement implements TableHost {
     } catch {
       // Storage may be unavailable (privacy mode) or hold something else under our key: use the attribute.
     }
-    document.addEventListener('job-kit-configured', this.onConfigured);
     // Moved in the page: the scroller is already rendered and needs watching again.
     if (this.hasUpdated && this.scroller) this.resizeObserver.observe(this.scroller);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    document.removeEventListener('job-kit-configured', this.onConfigured);
     this.resizeObserver.disconnect();
     this.pages.abortAll();
     clearTimeout(this.searchTimer);

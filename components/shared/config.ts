@@ -1,3 +1,4 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { createJobsClient, type JobsClient, type JobsClientOptions } from '../../sdk/index.js';
 
 /**
@@ -46,4 +47,22 @@ export function clientFor(baseUrl?: string | null): JobsClient {
     state.clients.set(url, client);
   }
   return client;
+}
+
+/** Calls `onConfigured` at each `configure()` while its host is connected: a new client, so reload and resubscribe. */
+export class ConfigController implements ReactiveController {
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly onConfigured: () => void,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    document.addEventListener('job-kit-configured', this.onConfigured);
+  }
+
+  hostDisconnected(): void {
+    document.removeEventListener('job-kit-configured', this.onConfigured);
+  }
 }

@@ -1,7 +1,7 @@
 import { Task } from '@lit/task';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 import type { Job, JobDetail, StreamEvent } from '../../sdk/index.js';
-import { clientFor, configVersion } from './config.js';
+import { ConfigController, clientFor, configVersion } from './config.js';
 import { LiveController } from './live.js';
 
 const finishedStatuses = new Set(['succeeded', 'failed', 'interrupted']);
@@ -29,7 +29,7 @@ export interface JobFollowerConfig {
  * parameters and options, absent from events). Promises: the host re-renders at each change; after a gap in the
  * stream (tab hidden, reset, `configure()`), or on `reload()`, the job is fetched again.
  */
-export class JobFollower implements ReactiveController {
+export class JobFollower {
   /** The job as last known, or undefined before the first load. */
   job: JobDetail | undefined;
   /** The load; render its pending and error states. Its value is the job as loaded. */
@@ -42,7 +42,7 @@ export class JobFollower implements ReactiveController {
     private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly config: JobFollowerConfig,
   ) {
-    host.addController(this);
+    new ConfigController(host, () => this.onConfigured());
     this.task = new Task(host, {
       task: async ([baseUrl, id], { signal }) => {
         if (!id) return undefined;
@@ -58,14 +58,6 @@ export class JobFollower implements ReactiveController {
       onEvent: (event) => this.onEvent(event),
       onResync: () => this.reload(),
     });
-  }
-
-  hostConnected(): void {
-    document.addEventListener('job-kit-configured', this.onConfigured);
-  }
-
-  hostDisconnected(): void {
-    document.removeEventListener('job-kit-configured', this.onConfigured);
   }
 
   /** Fetches the job again (e.g. when a dialog is re-opened). */
