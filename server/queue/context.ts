@@ -1,14 +1,15 @@
 /**
- * What a running handler holds: its params, its abort signal and the calls that report back. Progress, counters
- * and steps live in memory and reach the database at most once per `progressIntervalMs` (plus the final state,
- * which rides on the completion), so a tight loop of `progress()` costs nothing.
+ * What a running handler holds: its params, its abort signal and the calls that report back. Progress, counters,
+ * steps and messages live in memory and reach the database at most once per `progressIntervalMs` (messages also
+ * once `maxPendingMessages` wait; the final state rides on the completion, the last messages just before it), so a
+ * tight loop of `progress()` or `warn()` costs next to nothing.
  */
 import type { Db } from '../db/types.js';
 import type { StepRow } from './rows.js';
 import { readArtifactData, saveArtifact } from './sql/artifacts.js';
 import type { ClaimedJobRow } from './sql/claimJobs.js';
 import type { Completion } from './sql/completeJobs.js';
-import { insertJobMessage } from './sql/insertJobMessage.js';
+import { insertJobMessages, type PendingMessage } from './sql/insertJobMessages.js';
 import { type ProgressState, saveProgress } from './sql/saveProgress.js';
 import type { ArtifactInput, JobContext, JsonObject, MessageLevel } from './types.js';
 
@@ -20,6 +21,9 @@ export interface RunningJobOptions {
   /** A throttled write failed; the job goes on (the next write or the completion carries the state). */
   onError: (error: unknown) => void;
 }
+
+/** A handler reporting faster than this waits for the database now and then, instead of buffering without bound. */
+const maxPendingMessages = 500;
 
 export class RunningJob {
   /** Made on first use: most handlers never look at their signal, and one costs ~6 µs (bench:queue profile). */
@@ -35,6 +39,7 @@ export class RunningJob {
   private lastWriteAt = 0;
   private writeTimer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
+  private pendingMessages: PendingMessage[] = [];
 
   constructor(private readonly options: RunningJobOptions) {
     const { job } = options;
@@ -107,9 +112,12 @@ export class RunningJob {
     return { id: this.id, status, errorCode, errorMessage, ...final };
   }
 
-  /** Waits for a write in flight, so the completion cannot be overtaken by an older progress write. */
+  /**
+   * Writes the messages not written yet and waits for any write in flight, so the completion cannot be overtaken
+   * by an older progress write nor land before the job's last messages.
+   */
   async flushed(): Promise<void> {
-    await this.writing;
+    await this.chain(() => this.saveMessages()).catch(this.options.onError);
   }
 
   private progress(done: number, total?: number | null, message?: string | null): void {
@@ -143,14 +151,15 @@ export class RunningJob {
   private async message(level: MessageLevel, message: string, item?: JsonObject | null): Promise<void> {
     if (this.abandoned) return;
     const step = this.state.steps.at(-1);
-    await insertJobMessage(
-      this.options.db,
-      this.id,
+    this.pendingMessages.push({
       level,
       message,
-      item ?? null,
-      step?.status === 'running' ? step.name : null,
-    );
+      item: item ?? null,
+      step: step?.status === 'running' ? step.name : null,
+      at: new Date().toISOString(),
+    });
+    if (this.pendingMessages.length >= maxPendingMessages) await this.write();
+    else this.changed();
   }
 
   private async saveArtifact(artifact: ArtifactInput): Promise<void> {
@@ -173,7 +182,8 @@ export class RunningJob {
   }
 
   private write(): Promise<void> {
-    this.writing = this.writing.then(async () => {
+    return this.chain(async () => {
+      await this.saveMessages();
       if (!this.dirty || this.abandoned) return;
       this.dirty = false;
       this.lastWriteAt = Date.now();
@@ -184,8 +194,24 @@ export class RunningJob {
         throw error;
       }
     });
-    const current = this.writing;
+  }
+
+  /** Writes run one after another, in the order asked; a failed one does not stop the next. */
+  private chain(work: () => Promise<void>): Promise<void> {
+    const current = this.writing.then(work);
     this.writing = current.catch(() => {});
     return current;
+  }
+
+  private async saveMessages(): Promise<void> {
+    if (this.abandoned || this.pendingMessages.length === 0) return;
+    const messages = this.pendingMessages.splice(0);
+    try {
+      await insertJobMessages(this.options.db, this.id, messages);
+    } catch (error) {
+      // Kept for the next write (or the one before the completion): a message is never dropped on a failed write.
+      this.pendingMessages.unshift(...messages);
+      throw error;
+    }
   }
 }

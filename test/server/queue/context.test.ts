@@ -35,6 +35,35 @@ for (const kind of dbKinds) {
       assert.equal(ended.progress_message, 'Item 10000');
     });
 
+    test('2,000 warnings in a tight loop reach the database in a few statements, all kept, in order', async () => {
+      const counted = countingDb(db, 'insert into job_messages');
+      const job = await enqueueJob(db, { type: 'warnings', ...user });
+      const worker = workers.start({
+        db: counted.db,
+        jobTypes: [
+          jobType('warnings', async ({ warn, error }) => {
+            for (let row = 1; row <= 2_000; row++) await warn('Price is not a number', { row });
+            await error('Gave up on the last row', { row: 2_001 });
+          }),
+        ],
+      });
+      const ended = await waitForStatus(db, job.id, ['succeeded']);
+      await worker.stop();
+      assert.ok(counted.count() <= 10, `${counted.count()} message statements for 2,001 messages`);
+      assert.equal(ended.warnings, 2_000);
+      assert.equal(ended.errors, 1);
+      const { rows } = await db.query<{ row: number; level: string }>(
+        `select (item->>'row')::int as row, level from job_messages where job_id = $1::bigint order by id`,
+        [job.id],
+      );
+      assert.equal(rows.length, 2_001);
+      assert.ok(
+        rows.every((message, index) => message.row === index + 1),
+        'messages keep the order they were reported in',
+      );
+      assert.equal(rows.at(-1)!.level, 'error');
+    });
+
     test('progress over time is written at most once per interval, and is visible while the job runs', async () => {
       const counted = countingDb(db, progressWrite);
       let release!: () => void;
