@@ -14,7 +14,15 @@ import type { JobDetail } from '../../sdk/index.js';
 import { defaultSchema } from '../../server/db/index.js';
 import { launchChromium, openPage } from './support/browser.js';
 import { checkPageResponses, chooseUser, type DemoUserId, startTestDemo, type TestDemo } from './support/demo.js';
-import { clickRowAction, hasLinkTo, setTrackerFilter, shadowText, trackerRows, waitForRow } from './support/kit.js';
+import {
+  clickRowAction,
+  hasLinkTo,
+  setTrackerFilter,
+  shadowText,
+  trackerRows,
+  waitForRow,
+  waitForRows,
+} from './support/kit.js';
 import { waitForEnd } from './support/seed.js';
 
 /** Bad rows and why the import refuses them. */
@@ -183,8 +191,11 @@ describe('the demo app, end to end (PostgreSQL)', () => {
     await demo.api('carol').launch('mission-generation', { periodId: '2026-12', missions: 50 });
     await waitForRow(page, (row) => row.id === importJob!.id, 'of the import, for the supervisor');
     await setTrackerFilter(page, 'user', 'alice');
-    await waitForRow(page, () => true, 'after filtering');
-    const shown = await trackerRows(page);
+    const shown = await waitForRows(
+      page,
+      (rows) => rows.length > 0 && rows.every((row) => row.user.includes('Alice')),
+      "tracker rows of Alice's only, once filtered",
+    ).catch(() => trackerRows(page));
     assert.ok(
       shown.every((row) => row.user.includes('Alice')),
       `rows of other users: ${JSON.stringify(shown)}`,

@@ -44,16 +44,26 @@ export async function waitForRow(
   what: string,
   timeoutMs = 30_000,
 ): Promise<TrackerRow> {
+  const rows = await waitForRows(page, (shown) => shown.some(predicate), `a tracker row ${what}`, timeoutMs);
+  return rows.find(predicate)!;
+}
+
+/** Waits until the tracker's rows as a whole pass `check` (e.g. "only Alice's", once a filter applies). */
+export async function waitForRows(
+  page: Page,
+  check: (rows: TrackerRow[]) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<TrackerRow[]> {
   const deadline = Date.now() + timeoutMs;
   let rows: TrackerRow[] = [];
   while (Date.now() < deadline) {
     rows = await trackerRows(page);
-    const found = rows.find(predicate);
-    if (found) return found;
+    if (check(rows)) return rows;
     // Polls what the user sees: the page updates live (or on its own polling fallback), not on our request.
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
-  throw new Error(`no tracker row ${what} within ${timeoutMs} ms; rows: ${JSON.stringify(rows)}`);
+  throw new Error(`no ${what} within ${timeoutMs} ms; rows: ${JSON.stringify(rows)}`);
 }
 
 /** Clicks the button of a row whose text starts with `label` (Requeue, Interrupt, Delete). */
