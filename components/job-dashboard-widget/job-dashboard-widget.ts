@@ -71,14 +71,13 @@ export class JobDashboardWidget extends KitElement {
     args: () => [this.baseUrl, this.size, this.reloads, this.clientVersion] as const,
   });
 
-  private readonly live = new LiveController(this, {
-    client: () => clientFor(this.baseUrl),
-    onEvent: (event) => this.onLiveEvent(event),
-    onResync: () => this.reload(),
-  });
-
   constructor() {
     super();
+    new LiveController(this, {
+      client: () => clientFor(this.baseUrl),
+      onEvent: (event) => this.onLiveEvent(event),
+      onResync: () => this.reload(),
+    });
     new ConfigController(this, () => this.onConfigured());
     new TickerController(this, () => this.jobs.length > 0);
   }
@@ -149,7 +148,6 @@ export class JobDashboardWidget extends KitElement {
 
   private readonly onConfigured = (): void => {
     this.clientVersion = configVersion();
-    this.live.restart();
   };
 
   private onLiveEvent(event: StreamEvent): void {

@@ -108,14 +108,13 @@ export class JobReport extends KitElement {
     autoRun: false,
   });
 
-  private readonly live = new LiveController(this, {
-    client: () => clientFor(this.baseUrl),
-    onEvent: (event) => this.onLiveEvent(event),
-    onResync: () => this.reload(),
-  });
-
   constructor() {
     super();
+    new LiveController(this, {
+      client: () => clientFor(this.baseUrl),
+      onEvent: (event) => this.onLiveEvent(event),
+      onResync: () => this.reload(),
+    });
     new ConfigController(this, () => this.onConfigured());
     new TickerController(this, () => {
       const job = this.reportTask.value?.job;
@@ -248,7 +247,6 @@ export class JobReport extends KitElement {
 
   private readonly onConfigured = (): void => {
     this.clientVersion = configVersion();
-    this.live.restart();
   };
 
   private onLiveEvent(event: StreamEvent): void {

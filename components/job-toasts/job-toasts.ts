@@ -73,6 +73,12 @@ export class JobToasts extends KitElement {
 
   constructor() {
     super();
+    new LiveController(this, {
+      client: () => clientFor(this.baseUrl),
+      onEvent: (event) => this.onLiveEvent(event),
+      // Endings missed while the tab was hidden are still unread on the server.
+      onResync: () => this.reloads++,
+    });
     new ConfigController(this, () => this.onConfigured());
   }
 
@@ -88,13 +94,6 @@ export class JobToasts extends KitElement {
       return unread.unread;
     },
     args: () => [this.baseUrl, this.reloads, this.clientVersion] as const,
-  });
-
-  private readonly live = new LiveController(this, {
-    client: () => clientFor(this.baseUrl),
-    onEvent: (event) => this.onLiveEvent(event),
-    // Endings missed while the tab was hidden are still unread on the server.
-    onResync: () => this.reloads++,
   });
 
   override connectedCallback(): void {
@@ -307,7 +306,6 @@ export class JobToasts extends KitElement {
     this.forgetToasts();
     this.toasts = [];
     this.clientVersion = configVersion();
-    this.live.restart();
   };
 }
 

@@ -266,7 +266,6 @@ export class JobTracker extends KitElement implements TableHost {
 
   private readonly onConfigured = (): void => {
     this.clientVersion = configVersion();
-    this.live.restart();
   };
 
   /** @internal */

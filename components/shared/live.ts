@@ -16,7 +16,8 @@ export interface LiveConfig {
 /**
  * Follows the page's one live stream (the SDK shares it per base URL among all elements) while the host is
  * connected. Promises: it lets go of the stream while the tab is hidden or while `paused`, and calls `onResync`
- * when it takes it again; the host re-renders when `state` changes.
+ * when it takes it again; after a `configure()` it reopens the stream with the new client (the old one was opened
+ * with the previous credentials) and calls `onResync`; the host re-renders when `state` changes.
  */
 export class LiveController implements ReactiveController {
   /** The stream's state as last reported, or `paused`. */
@@ -33,11 +34,13 @@ export class LiveController implements ReactiveController {
 
   hostConnected(): void {
     document.addEventListener('visibilitychange', this.onVisibility);
+    document.addEventListener('job-kit-configured', this.onConfigured);
     if (!document.hidden) this.start();
   }
 
   hostDisconnected(): void {
     document.removeEventListener('visibilitychange', this.onVisibility);
+    document.removeEventListener('job-kit-configured', this.onConfigured);
     this.stop();
   }
 
@@ -85,6 +88,8 @@ export class LiveController implements ReactiveController {
     this.state = state;
     this.host.requestUpdate();
   }
+
+  private readonly onConfigured = (): void => this.restart();
 
   private readonly onVisibility = (): void => {
     if (document.hidden) this.stop();
