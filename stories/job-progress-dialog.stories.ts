@@ -3,7 +3,7 @@ import { html } from 'lit';
 import type { JobProgressDialog } from '../components/index.js';
 import '../components/index.js';
 import type { Job } from '../sdk/index.js';
-import { type ApiOptions, apiHandlers, importDetail, makeJob, runningJob } from './support/handlers.js';
+import { type ApiOptions, apiHandlers, importDetail, makeJob, queuedJob, runningJob } from './support/handlers.js';
 import './support/msw-types.js';
 
 /** The dialog opened on `job`, answered by msw as `api` says. */
@@ -32,18 +32,7 @@ type Story = StoryObj;
 const running = runningJob(1, { progress: { done: 412, total: 1200, percent: 34, message: 'Checked row 413' } });
 
 export const Running: Story = following(running);
-export const Queued: Story = following(
-  makeJob(1, {
-    status: 'queued',
-    startedAt: null,
-    endedAt: null,
-    processingMs: null,
-    waitingMs: null,
-    host: null,
-    progress: { done: 0, total: null, percent: null, message: null },
-    can: { requeue: false, interrupt: true, delete: false },
-  }),
-);
+export const Queued: Story = following(queuedJob(1));
 export const Succeeded: Story = following(makeJob(1));
 export const SucceededWithWarnings: Story = following(makeJob(1, { warnings: 12 }));
 export const Failed: Story = following(makeJob(1, { status: 'failed', errors: 1, errorCode: 'invalid_csv' }));

@@ -14,10 +14,11 @@ import {
   me,
   page,
   problem,
+  queuedJob,
   runningJob,
 } from '../../test/components/support/fixtures.js';
 
-export { detail, makeJob, runningJob };
+export { detail, makeJob, queuedJob, runningJob };
 
 export const supervisor: Me['permissions'] = ['jobs:read:own', 'jobs:read:any', 'jobs:manage:any'];
 
@@ -25,16 +26,7 @@ export const supervisor: Me['permissions'] = ['jobs:read:own', 'jobs:read:any', 
 export function jobsInEveryStatus(): Job[] {
   return [
     runningJob(1, { progress: { done: 62, total: 100, percent: 62, message: 'Writing products' } }),
-    makeJob(2, {
-      status: 'queued',
-      startedAt: null,
-      endedAt: null,
-      processingMs: null,
-      waitingMs: null,
-      host: null,
-      progress: { done: 0, total: null, percent: null, message: null },
-      can: { requeue: false, interrupt: true, delete: false },
-    }),
+    queuedJob(2),
     runningJob(3, { status: 'interrupting', type: 'schedule-optimisation', typeLabel: 'Schedule optimisation' }),
     makeJob(4),
     makeJob(5, { warnings: 3, notifyByEmail: true, email: 'alice@example.com' }),

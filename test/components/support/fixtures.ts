@@ -49,6 +49,21 @@ export function runningJob(id: number | string, overrides: Partial<Job> = {}): J
   });
 }
 
+/** A queued job: not started, no progress yet, interruptible. */
+export function queuedJob(id: number | string, overrides: Partial<Job> = {}): Job {
+  return makeJob(id, {
+    status: 'queued',
+    startedAt: null,
+    endedAt: null,
+    processingMs: null,
+    waitingMs: null,
+    host: null,
+    progress: { done: 0, total: null, percent: null, message: null },
+    can: { requeue: false, interrupt: true, delete: false },
+    ...overrides,
+  });
+}
+
 export function page(items: Job[], nextCursor: string | null = null, total = items.length): JobPage {
   return { items, nextCursor, total: { value: total, exact: true } };
 }
