@@ -28,7 +28,7 @@ export async function explainBatch(db: Db, url: string, queued: number, batch = 
     const explain = async (label: string, sql: string, params: unknown[]) => {
       await client.query(`prepare explained as ${sql}`);
       const literals = params.map((value) =>
-        client.escapeLiteral(Array.isArray(value) ? `{${value.join(',')}}` : String(value)),
+        client.escapeLiteral(Array.isArray(value) ? `{${value.map((item) => `"${item}"`).join(',')}}` : String(value)),
       );
       const { rows } = await client.query<{ 'QUERY PLAN': string }>(
         `explain (analyze, buffers, costs off) execute explained(${literals.join(', ')})`,
@@ -41,9 +41,14 @@ export async function explainBatch(db: Db, url: string, queued: number, batch = 
       else lines.push(...plan.filter((line) => /^\S|^ {2}CTE |^ {4}-> /.test(line)).map((line) => `    ${line}`));
     };
     await explain(`claim of ${batch}`, claimJobsSql, ['bench-worker', ['noop'], batch, 30_000]);
-    const { rows } = await client.query<{ id: string }>(`select id from jobs where host = 'bench-worker'`);
-    const ids = rows.map((row) => row.id);
-    await explain(`completion of ${batch}`, completeSucceededJobsSql, ['bench-worker', ids]);
+    const { rows } = await client.query<{ id: string; claimed_at: string }>(
+      `select job_id as id, claimed_at::text as claimed_at from job_queue where host = 'bench-worker'`,
+    );
+    await explain(`completion of ${batch}`, completeSucceededJobsSql, [
+      'bench-worker',
+      rows.map((row) => row.id),
+      rows.map((row) => row.claimed_at),
+    ]);
   } finally {
     await client.query('rollback');
     await client.end();

@@ -32,7 +32,6 @@ function snapshotRow(row: EventRow): JobRow {
     counters: {},
     steps: [],
     run_after: row.created_at!,
-    lease_expires_at: null,
     error_message: null,
     interrupt_requested_at: null,
     idempotency_key: null,

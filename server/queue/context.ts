@@ -2,7 +2,8 @@
  * What a running handler holds: its params, its abort signal and the calls that report back. Progress, counters,
  * steps and messages live in memory and reach the database at most once per `progressIntervalMs` (messages also
  * once `maxPendingMessages` wait; the final state rides on the completion, the last messages just before it), so a
- * tight loop of `progress()` or `warn()` costs next to nothing.
+ * tight loop of `progress()` or `warn()` costs next to nothing. Before its first write the job is marked running in
+ * `jobs` (a claim writes only `job_queue`), so nobody sees progress on a job that reads `queued`.
  */
 import type { Db } from '../db/types.js';
 import type { StepRow } from './rows.js';
@@ -18,6 +19,8 @@ export interface RunningJobOptions {
   workerId: string;
   job: ClaimedJobRow;
   progressIntervalMs: number;
+  /** Has the worker mark this job running in `jobs`, batched with others; settles once written. */
+  markRunning: (job: RunningJob) => Promise<void>;
   /** A throttled write failed; the job goes on (the next write or the completion carries the state). */
   onError: (error: unknown) => void;
 }
@@ -40,6 +43,8 @@ export class RunningJob {
   private writeTimer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
   private pendingMessages: PendingMessage[] = [];
+  /** The write that shows this job running in `jobs`, in flight or done; null while only `job_queue` knows. */
+  marking: Promise<void> | null = null;
 
   constructor(private readonly options: RunningJobOptions) {
     const { job } = options;
@@ -87,6 +92,15 @@ export class RunningJob {
     return this.options.job.type;
   }
 
+  get claimedAt(): string {
+    return this.options.job.claimed_at;
+  }
+
+  private started(): Promise<void> {
+    this.marking ??= this.options.markRunning(this);
+    return this.marking;
+  }
+
   /** Stops pending writes; what they would have written goes with the completion instead. */
   settle(): void {
     if (this.writeTimer) clearTimeout(this.writeTimer);
@@ -109,15 +123,18 @@ export class RunningJob {
           steps: this.state.steps,
         }
       : {};
-    return { id: this.id, status, errorCode, errorMessage, ...final };
+    return { id: this.id, claimedAt: this.claimedAt, status, errorCode, errorMessage, ...final };
   }
 
   /**
-   * Writes the messages not written yet and waits for any write in flight, so the completion cannot be overtaken
-   * by an older progress write nor land before the job's last messages.
+   * Writes the messages not written yet and waits for any write in flight (a mark included), so the completion
+   * cannot be overtaken by an older write nor land before the job's last messages.
    */
   async flushed(): Promise<void> {
-    await this.chain(() => this.saveMessages()).catch(this.options.onError);
+    await this.chain(async () => {
+      await this.marking?.catch(() => {});
+      await this.saveMessages();
+    }).catch(this.options.onError);
   }
 
   private progress(done: number, total?: number | null, message?: string | null): void {
@@ -165,6 +182,7 @@ export class RunningJob {
   private async saveArtifact(artifact: ArtifactInput): Promise<void> {
     if (this.abandoned) return;
     const data = typeof artifact.data === 'string' ? Buffer.from(artifact.data, 'utf8') : Buffer.from(artifact.data);
+    await this.started();
     await saveArtifact(this.options.db, this.id, { ...artifact, data });
   }
 
@@ -185,6 +203,7 @@ export class RunningJob {
     return this.chain(async () => {
       await this.saveMessages();
       if (!this.dirty || this.abandoned) return;
+      await this.started();
       this.dirty = false;
       this.lastWriteAt = Date.now();
       try {
@@ -205,6 +224,7 @@ export class RunningJob {
 
   private async saveMessages(): Promise<void> {
     if (this.abandoned || this.pendingMessages.length === 0) return;
+    await this.started();
     const messages = this.pendingMessages.splice(0);
     try {
       await insertJobMessages(this.options.db, this.id, messages);

@@ -30,7 +30,6 @@ export interface JobRow {
   ended_at: Date | null;
   updated_at: Date;
   host: string | null;
-  lease_expires_at: Date | null;
   last_heartbeat_at: Date | null;
   attempt: number;
   max_attempts: number;

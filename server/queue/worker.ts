@@ -13,6 +13,7 @@ import { type Completion, completeJobs } from './sql/completeJobs.js';
 import { completeSucceededJobs } from './sql/completeSucceededJobs.js';
 import { forceInterruptJob } from './sql/forceInterruptJob.js';
 import { heartbeat } from './sql/heartbeat.js';
+import { markJobsRunning } from './sql/markJobsRunning.js';
 import { recoverExpiredLeases } from './sql/recoverExpiredLeases.js';
 import { releaseJobs } from './sql/releaseJobs.js';
 import { unregisterWorker } from './sql/unregisterWorker.js';
@@ -40,6 +41,11 @@ export interface WorkerOptions {
   recoveryMs?: number;
   /** Safety poll when no NOTIFY arrives (e.g. a job whose `run_after` came due). */
   pollMs?: number;
+  /**
+   * A claimed job still running this long after its claim is marked running in `jobs` (a claim writes only
+   * `job_queue`); one that reports progress, a message or an artifact is marked before that write.
+   */
+  markRunningAfterMs?: number;
   /** Least time between two progress writes of one job. */
   progressIntervalMs?: number;
   /** Background errors (a failed flush, a lost connection); default logs to stderr. */
@@ -64,6 +70,7 @@ export const workerDefaults = {
   claimsInFlight: 2,
   completionBatchSize: 200,
   completionFlushMs: 2,
+  markRunningAfterMs: 50,
   leaseMs: 30_000,
   recoveryMs: 5_000,
   pollMs: 3_000,
@@ -102,6 +109,64 @@ export function startWorker(options: WorkerOptions): Worker {
     idle = false;
     claim();
   };
+
+  /** Claimed jobs not yet shown running in `jobs`, in claim order, with when (performance.now()) they were claimed. */
+  const unmarked = new Map<RunningJob, number>();
+  let markTimer: NodeJS.Timeout | null = null;
+  /** Jobs about to report, marked together on the next turn of the event loop. */
+  let nextMark: { jobs: RunningJob[]; written: Promise<void> } | null = null;
+
+  function markRunning(jobs: RunningJob[]): Promise<void> {
+    const written = markJobsRunning(
+      db,
+      id,
+      jobs.map((job) => job.id),
+      jobs.map((job) => job.claimedAt),
+    );
+    for (const job of jobs) {
+      unmarked.delete(job);
+      job.marking = written;
+    }
+    // A failed mark is retried by the job's next write; its completion writes the start anyway.
+    written.catch(() => {
+      for (const job of jobs) if (job.marking === written) job.marking = null;
+    });
+    return written;
+  }
+
+  function markSoon(job: RunningJob): Promise<void> {
+    unmarked.delete(job);
+    if (!nextMark) {
+      const jobs: RunningJob[] = [];
+      const written = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        nextMark = null;
+        return markRunning(jobs);
+      });
+      nextMark = { jobs, written };
+    }
+    nextMark.jobs.push(job);
+    return nextMark.written;
+  }
+
+  function scheduleMarks(): void {
+    if (markTimer || stopping) return;
+    const oldest = unmarked.values().next();
+    if (oldest.done) return;
+    const wait = oldest.value + settings.markRunningAfterMs - performance.now();
+    markTimer = setTimeout(markDue, Math.max(0, wait));
+  }
+
+  function markDue(): void {
+    markTimer = null;
+    const now = performance.now();
+    const due: RunningJob[] = [];
+    for (const [job, claimedAt] of unmarked) {
+      if (claimedAt + settings.markRunningAfterMs > now) break;
+      due.push(job);
+    }
+    if (due.length > 0) markRunning(due).catch(onError);
+    scheduleMarks();
+  }
 
   /** Claims in flight, each holding `limit` slots until its jobs arrive. */
   const claims = new Set<Promise<void>>();
@@ -144,9 +209,12 @@ export function startWorker(options: WorkerOptions): Worker {
       workerId: id,
       job: row,
       progressIntervalMs: settings.progressIntervalMs,
+      markRunning: markSoon,
       onError,
     });
     running.set(job.id, job);
+    unmarked.set(job, performance.now());
+    scheduleMarks();
     const definition = jobTypes.get(row.type) as JobTypeDefinition;
     const settled = (completion: Completion) => {
       if (job.abandoned) return;
@@ -170,6 +238,7 @@ export function startWorker(options: WorkerOptions): Worker {
 
   function finish(job: RunningJob): void {
     running.delete(job.id);
+    unmarked.delete(job);
     const timer = graceTimers.get(job.id);
     if (timer) clearTimeout(timer);
     graceTimers.delete(job.id);
@@ -189,10 +258,17 @@ export function startWorker(options: WorkerOptions): Worker {
     const batch = pendingCompletions;
     pendingCompletions = [];
     if (batch.length === 0) return flushing;
-    const plain = batch.filter(isPlainSuccess).map((completion) => completion.id);
+    const plain = batch.filter(isPlainSuccess);
     const detailed = batch.filter((completion) => !isPlainSuccess(completion));
     const write = Promise.all([
-      plain.length > 0 ? completeSucceededJobs(db, id, plain) : null,
+      plain.length > 0
+        ? completeSucceededJobs(
+            db,
+            id,
+            plain.map((completion) => completion.id),
+            plain.map((completion) => completion.claimedAt),
+          )
+        : null,
       detailed.length > 0 ? completeJobs(db, id, detailed) : null,
     ]).then(
       () => {},
@@ -214,7 +290,7 @@ export function startWorker(options: WorkerOptions): Worker {
       graceTimers.delete(jobId);
       if (!running.has(jobId)) return;
       abandon(job);
-      forceInterruptJob(db, id, jobId).catch(onError);
+      forceInterruptJob(db, id, jobId, job.claimedAt).catch(onError);
     }, graceMs);
     graceTimers.set(jobId, timer);
   }
@@ -290,6 +366,7 @@ export function startWorker(options: WorkerOptions): Worker {
       if (stopping) return;
       stopping = true;
       for (const timer of timers) clearInterval(timer);
+      if (markTimer) clearTimeout(markTimer);
       await Promise.all(unsubscribes.map((subscribed) => subscribed.then((unsubscribe) => unsubscribe(), onError)));
       await Promise.all([...claims, ...chores]);
       if (running.size > 0) {

@@ -67,7 +67,8 @@ async function interrupt(services: Services, principal: Principal, id: string): 
     if (row.status === 'interrupting') return row;
     let changed: JobRow | null = null;
     if (row.status === 'queued') changed = await interruptQueuedJob(tx, row.id, principal);
-    else if (row.status === 'running') {
+    // Still `queued` but not interrupted at once: a worker holds it, its handler may be running.
+    if (!changed && (row.status === 'queued' || row.status === 'running')) {
       if (!services.registry.get(row.type)?.interruptible) {
         throw conflict('not_interruptible', `Running jobs of type ${row.type} cannot be interrupted.`);
       }

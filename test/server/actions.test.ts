@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { claimJobs } from '../../server/queue/sql/claimJobs.js';
 import { listAudit } from '../../server/store/audit.js';
 import { dbKinds } from '../support/db.js';
 import { testJobTypes } from './fixtures.js';
@@ -147,6 +148,31 @@ for (const kind of dbKinds) {
         } finally {
           await unlisten();
         }
+      });
+
+      it('interrupts a job that still reads queued but that a worker has taken as a running one', async () => {
+        const taken = await insertJob(world.db, { user: 'alice', status: 'queued' });
+        const stubborn = await insertJob(world.db, { user: 'alice', status: 'queued', type: 'stubborn' });
+        const { rows: types } = await world.db.query<{ type: string }>(
+          `select distinct type from jobs where id in ($1::bigint, $2::bigint)`,
+          [taken, stubborn],
+        );
+        const claimed = await claimJobs(
+          world.db,
+          'worker-a',
+          types.map((row) => row.type),
+          100,
+          60_000,
+        );
+        assert.ok(claimed.some((job) => job.id === taken) && claimed.some((job) => job.id === stubborn));
+        const { status, body } = await world.call('alice', 'POST', `/jobs/${taken}/interrupt`);
+        assert.equal(status, 202);
+        assert.equal(body.status, 'interrupting', 'its handler may be running: the worker is asked to stop it');
+        const { rows } = await world.db.query(`select host from job_queue where job_id = $1::bigint`, [taken]);
+        assert.deepEqual(rows, [{ host: 'worker-a' }], 'the worker still holds it until it ends');
+        const refused = await world.call('alice', 'POST', `/jobs/${stubborn}/interrupt`);
+        assert.equal(refused.status, 409);
+        assert.equal(refused.body.code, 'not_interruptible');
       });
 
       it('answers 409 job_finished for a finished job and not_interruptible for a running job of such a type', async () => {

@@ -87,12 +87,8 @@ for (const kind of dbKinds) {
       assert.deepEqual(progress.progress, { done: 1, total: 2, percent: 50, message: 'half way' });
       assert.deepEqual(alice.trail(bobJob), []);
       assert.deepEqual(bob.trail(aliceJob), [], 'jobs:open:any opens a job by ID but does not list it');
-      assert.deepEqual(bob.trail(bobJob), [
-        'job.created:queued',
-        'job.updated:running',
-        'job.finished:succeeded',
-        'notification.created',
-      ]);
+      // The quick job ended before its worker marked it running; the stepped one was marked before its first report.
+      assert.deepEqual(bob.trail(bobJob), ['job.created:queued', 'job.finished:succeeded', 'notification.created']);
       // The supervisor lists everyone's jobs but gets only their own notifications.
       assert.deepEqual(carol.trail(aliceJob), alice.trail(aliceJob).slice(0, -1));
       assert.equal(carol.events.filter((e) => e.event === 'notification.created').length, 0);

@@ -3,6 +3,8 @@ import type { StepRow } from '../rows.js';
 
 export interface Completion {
   id: string;
+  /** When the job was claimed (`ClaimedJobRow.claimed_at`): its start, if it was never marked running. */
+  claimedAt: string;
   status: 'succeeded' | 'failed' | 'interrupted';
   errorCode?: string | null;
   /** Also recorded as an error message of the job. */
@@ -16,22 +18,31 @@ export interface Completion {
 /**
  * $1 worker id; then one array per field, one element per job.
  *
- * Many jobs end in one statement: the worker buffers completions and flushes them together. Only jobs this worker still holds are touched, so a job
- * whose lease expired and went elsewhere is not overwritten; one interrupted meanwhile ends `interrupted`.
+ * Many jobs end in one statement: the worker buffers completions and flushes them together. Only jobs this worker
+ * still holds in `job_queue` are touched, so a job whose lease expired and went elsewhere is not overwritten; one
+ * interrupted meanwhile ends `interrupted`; one never marked running gets its host, start and attempt here.
  * This general form carries per-job outcomes; plain successes take `completeSucceededJobs`, whose plan cannot go
- * wrong: here the planner takes `host = $1` as selective and may nest-loop `unnest` inside (EXPLAIN in
- * bench:queue: 280 ms for 300 jobs at 20,000 rows), fine for the few jobs that end with an error or a report.
+ * wrong: the join with `unnest` here leaves the planner a choice (before `= any(…)` was added, it nest-looped
+ * `unnest` inside a scan of `jobs`: 280 ms for 300 jobs at 20,000 rows), fine for the few jobs that end with an
+ * error or a report.
  */
 export const completeJobsSql = `
 with done as (
   select *
   from unnest(
-    $2::bigint[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::integer[], $8::text[], $9::jsonb[], $10::jsonb[]
-  ) as d (id, status, error_code, error_message, progress_done, progress_total, progress_message, counters, steps)
+    $2::bigint[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::integer[], $8::text[], $9::jsonb[], $10::jsonb[],
+    $11::timestamptz[]
+  ) as d (id, status, error_code, error_message, progress_done, progress_total, progress_message, counters, steps,
+    claimed_at)
+), dequeued as (
+  delete from job_queue
+  where job_id = any($2::bigint[]) and host = $1::text
+  returning job_id
 ), ended as (
   update jobs
   set status = case when jobs.status = 'interrupting' then 'interrupted' else done.status end,
-    ended_at = now(), updated_at = now(), lease_expires_at = null,
+    host = $1::text, started_at = coalesce(jobs.started_at, done.claimed_at),
+    attempt = jobs.attempt + (jobs.host is null)::integer, ended_at = now(), updated_at = now(),
     error_code = done.error_code, error_message = done.error_message,
     errors = jobs.errors + (done.error_message is not null)::integer,
     progress_done = coalesce(done.progress_done, jobs.progress_done),
@@ -40,11 +51,9 @@ with done as (
     counters = coalesce(done.counters, jobs.counters),
     steps = coalesce(done.steps, jobs.steps)
   from done
-  where jobs.id = done.id and jobs.host = $1::text and jobs.status in ('running', 'interrupting')
+  where jobs.id = done.id and jobs.id = any(array(select job_id from dequeued))
+    and jobs.status in ('queued', 'running', 'interrupting')
   returning jobs.id, done.error_message
-), dequeued as (
-  delete from job_queue
-  where job_id = any(array(select id from ended))
 ), error_messages as (
   insert into job_messages (job_id, level, message)
   select ended.id, 'error', ended.error_message
@@ -68,6 +77,7 @@ export async function completeJobs(db: Queryable, workerId: string, completions:
       completions.map((c) => c.progress?.message ?? null),
       completions.map((c) => (c.counters ? JSON.stringify(c.counters) : null)),
       completions.map((c) => (c.steps ? JSON.stringify(c.steps) : null)),
+      completions.map((c) => c.claimedAt),
     ],
     { name: 'queue_complete_jobs' },
   );

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Db } from '../../../server/db/types.js';
 import { enqueueJob } from '../../../server/queue/enqueue.js';
-import { interruptRunningJob } from '../../../server/store/interruptJob.js';
+import { interruptQueuedJob, interruptRunningJob } from '../../../server/store/interruptJob.js';
 import { dbKinds } from '../../support/db.js';
 import { jobById, jobType, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
 
@@ -47,6 +47,26 @@ for (const kind of dbKinds) {
       assert.equal(ended.forced, false);
       assert.equal(ended.interrupted_by_id, 'admin');
       assert.ok(ended.ended_at);
+    });
+
+    test('a job its worker holds but has not marked running yet is interrupted through the worker', async () => {
+      const seen = { aborted: false, finished: false };
+      const job = await enqueueJob(db, { type: 'long', ...user });
+      const worker = workers.start({ db, markRunningAfterMs: 60_000, jobTypes: [jobType('long', untilAborted(seen))] });
+      await waitFor(async () => worker.running === 1);
+      assert.equal((await jobById(db, job.id)).status, 'queued');
+      const changed = await db.transaction(async (tx) => {
+        // Not "at once": the worker holds it, so the queued path declines and the running path takes it.
+        assert.equal(await interruptQueuedJob(tx, job.id, admin), null);
+        return interruptRunningJob(tx, job.id, admin);
+      });
+      assert.equal(changed?.status, 'interrupting');
+      const ended = await waitForStatus(db, job.id, ['interrupted']);
+      await worker.stop();
+      assert.deepEqual(seen, { aborted: true, finished: true });
+      assert.equal(ended.host, worker.id);
+      assert.equal(ended.attempt, 1);
+      assert.ok(ended.started_at && ended.ended_at);
     });
 
     test('forces the job interrupted after the type grace period when the handler ignores the signal', async () => {

@@ -65,7 +65,12 @@ for (const kind of dbKinds) {
       const worker = workers.start({ db: counted.db, recoveryMs: 20, jobTypes: [jobType('other', async () => {})] });
       await waitFor(async () => counted.count() >= 3);
       await worker.stop();
-      assert.equal((await jobById(db, job.id)).status, 'running');
+      // The vanished worker's claim stands: its queue row still holds the job, which `jobs` never saw start.
+      assert.equal((await jobById(db, job.id)).status, 'queued');
+      const { rows } = await db.query<{ host: string }>(`select host from job_queue where job_id = $1::bigint`, [
+        job.id,
+      ]);
+      assert.deepEqual(rows, [{ host: 'vanished-worker' }]);
     });
 
     test('a worker that lost its job to recovery abandons the handler and does not overwrite the outcome', async () => {
@@ -91,7 +96,9 @@ for (const kind of dbKinds) {
       await waitForStatus(db, job.id, ['running']);
       // Another worker recovered it meanwhile (e.g. this one was paused past its lease).
       await db.query(
-        `update jobs set status = 'failed', error_code = 'lease_expired', ended_at = now(), lease_expires_at = null where id = $1::bigint`,
+        `
+with taken as (delete from job_queue where job_id = $1::bigint)
+update jobs set status = 'failed', error_code = 'lease_expired', ended_at = now() where id = $1::bigint`,
         [job.id],
       );
       await waitFor(async () => aborted && worker.running === 0);
