@@ -127,6 +127,13 @@ function createPgListener(url: string, options: string) {
   let client: pg.Client | null = null;
   let connecting: Promise<pg.Client> | null = null;
   let closed = false;
+  /** LISTEN/UNLISTEN one at a time: a pg client given a query while one runs only queues it (deprecated). */
+  let commands: Promise<unknown> = Promise.resolve();
+  const command = (target: pg.Client, sql: string) => {
+    const done = commands.then(() => target.query(sql));
+    commands = done.catch(() => {});
+    return done;
+  };
 
   const connect = (): Promise<pg.Client> => {
     connecting ??= (async () => {
@@ -162,12 +169,12 @@ function createPgListener(url: string, options: string) {
       }
       callbacks.add(onMessage);
       const connected = client ?? (await connect());
-      if (isNewChannel && client === connected) await connected.query(`listen ${quoteIdent(channel)}`);
+      if (isNewChannel && client === connected) await command(connected, `listen ${quoteIdent(channel)}`);
       return async () => {
         callbacks.delete(onMessage);
         if (callbacks.size > 0 || subscribers.get(channel) !== callbacks) return;
         subscribers.delete(channel);
-        await client?.query(`unlisten ${quoteIdent(channel)}`).catch(() => {});
+        if (client) await command(client, `unlisten ${quoteIdent(channel)}`).catch(() => {});
       };
     },
     async close() {

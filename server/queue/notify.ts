@@ -1,6 +1,6 @@
 /**
  * NOTIFY channels shared by every process on the database. Payloads are tiny: a NOTIFY is a wake-up call, the
- * truth is always re-read from the tables.
+ * truth is always re-read from the tables; a hand-off carries its job, already held for its worker in the tables.
  */
 
 /** Something was enqueued: idle workers claim. Payload unused. */
@@ -8,3 +8,9 @@ export const jobsQueuedChannel = 'jobs_queued';
 
 /** Someone interrupted a running job: its worker aborts the handler's signal. Payload: the job id. */
 export const jobsInterruptChannel = 'jobs_interrupt';
+
+/**
+ * A statement queued one job and gave it to an idle worker (006_claims_in_job_queue.sql). Payload: JSON with the
+ * worker id and the job as a claim returns it (params left out when too big for a NOTIFY).
+ */
+export const jobsHandedOverChannel = 'jobs_handed_over';

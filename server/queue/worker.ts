@@ -1,22 +1,26 @@
 /**
  * The worker runtime: claims jobs in batches, runs their handlers (up to `concurrency` at once), buffers their
  * completions into batched writes, keeps their leases alive, recovers jobs whose worker vanished, and honours
- * interrupts. Idle, it sleeps until NOTIFY `jobs_queued` (or a slow safety poll).
+ * interrupts. Idle, it sleeps until NOTIFY `jobs_queued` (or a slow safety poll), and offers its free slots: a job
+ * queued on its own is then handed to it by the queuing statement and starts on the NOTIFY `jobs_handed_over`,
+ * without a claim.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from '../db/types.js';
 import { RunningJob } from './context.js';
-import { jobsInterruptChannel, jobsQueuedChannel } from './notify.js';
+import { createMarker } from './marker.js';
+import { jobsHandedOverChannel, jobsInterruptChannel, jobsQueuedChannel } from './notify.js';
 import { type ClaimedJobRow, claimJobs } from './sql/claimJobs.js';
 import { type Completion, completeJobs } from './sql/completeJobs.js';
 import { completeSucceededJobs } from './sql/completeSucceededJobs.js';
 import { forceInterruptJob } from './sql/forceInterruptJob.js';
 import { heartbeat } from './sql/heartbeat.js';
-import { markJobsRunning } from './sql/markJobsRunning.js';
+import { readHeldJobs } from './sql/readHeldJobs.js';
 import { recoverExpiredLeases } from './sql/recoverExpiredLeases.js';
 import { releaseJobs } from './sql/releaseJobs.js';
 import { unregisterWorker } from './sql/unregisterWorker.js';
+import { withdrawOffer } from './sql/withdrawOffer.js';
 import type { JobTypeDefinition } from './types.js';
 
 export interface WorkerOptions {
@@ -110,63 +114,7 @@ export function startWorker(options: WorkerOptions): Worker {
     claim();
   };
 
-  /** Claimed jobs not yet shown running in `jobs`, in claim order, with when (performance.now()) they were claimed. */
-  const unmarked = new Map<RunningJob, number>();
-  let markTimer: NodeJS.Timeout | null = null;
-  /** Jobs about to report, marked together on the next turn of the event loop. */
-  let nextMark: { jobs: RunningJob[]; written: Promise<void> } | null = null;
-
-  function markRunning(jobs: RunningJob[]): Promise<void> {
-    const written = markJobsRunning(
-      db,
-      id,
-      jobs.map((job) => job.id),
-      jobs.map((job) => job.claimedAt),
-    );
-    for (const job of jobs) {
-      unmarked.delete(job);
-      job.marking = written;
-    }
-    // A failed mark is retried by the job's next write; its completion writes the start anyway.
-    written.catch(() => {
-      for (const job of jobs) if (job.marking === written) job.marking = null;
-    });
-    return written;
-  }
-
-  function markSoon(job: RunningJob): Promise<void> {
-    unmarked.delete(job);
-    if (!nextMark) {
-      const jobs: RunningJob[] = [];
-      const written = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        nextMark = null;
-        return markRunning(jobs);
-      });
-      nextMark = { jobs, written };
-    }
-    nextMark.jobs.push(job);
-    return nextMark.written;
-  }
-
-  function scheduleMarks(): void {
-    if (markTimer || stopping) return;
-    const oldest = unmarked.values().next();
-    if (oldest.done) return;
-    const wait = oldest.value + settings.markRunningAfterMs - performance.now();
-    markTimer = setTimeout(markDue, Math.max(0, wait));
-  }
-
-  function markDue(): void {
-    markTimer = null;
-    const now = performance.now();
-    const due: RunningJob[] = [];
-    for (const [job, claimedAt] of unmarked) {
-      if (claimedAt + settings.markRunningAfterMs > now) break;
-      due.push(job);
-    }
-    if (due.length > 0) markRunning(due).catch(onError);
-    scheduleMarks();
-  }
+  const marker = createMarker({ db, workerId: id, afterMs: settings.markRunningAfterMs, onError });
 
   /** Claims in flight, each holding `limit` slots until its jobs arrive. */
   const claims = new Set<Promise<void>>();
@@ -182,7 +130,7 @@ export function startWorker(options: WorkerOptions): Worker {
       const limit = Math.min(free, settings.claimBatchSize);
       reservedSlots += limit;
       const wakesBefore = wakes;
-      const claimed: Promise<void> = claimJobs(db, id, typeNames, limit, settings.leaseMs)
+      const claimed: Promise<void> = claimJobs(db, id, typeNames, limit, settings.leaseMs, free)
         .then(
           (jobs) => {
             backlog = jobs.length === limit;
@@ -203,18 +151,63 @@ export function startWorker(options: WorkerOptions): Worker {
     }
   }
 
+  /**
+   * Jobs this worker started (claimed or handed over), remembered so that a late NOTIFY or the heartbeat finding a
+   * held job never starts one twice. Bounded: the oldest go first.
+   */
+  const started = new Set<string>();
+  const remember = (jobId: string) => {
+    started.add(jobId);
+    if (started.size > 10_000) started.delete(started.values().next().value as string);
+  };
+  /** Running hand-offs: when one ends, the worker claims, which renews its offer of free slots. */
+  const fromHandOff = new Set<string>();
+
+  function takeHandOff(payload: string): void {
+    let offered: Partial<ClaimedJobRow> & { worker?: string };
+    try {
+      offered = JSON.parse(payload);
+    } catch {
+      return;
+    }
+    if (offered.worker !== id || typeof offered.id !== 'string') return;
+    if (offered.params === undefined) startHeld([offered.id]);
+    else startHandOff(offered as ClaimedJobRow);
+  }
+
+  /** Held jobs this worker has not started: hand-offs too big for their NOTIFY, or whose NOTIFY never came. */
+  function startHeld(ids: string[]): void {
+    readHeldJobs(db, id, ids).then((rows) => {
+      for (const row of rows) startHandOff(row);
+    }, onError);
+  }
+
+  function startHandOff(row: ClaimedJobRow): void {
+    if (started.has(row.id)) return;
+    remember(row.id);
+    // Stopping: stop() hands back every job it still holds.
+    if (stopping) return;
+    // Offered slots are a snapshot: one taken by a claim since goes back to the queue.
+    if (running.size + reservedSlots >= settings.concurrency) {
+      releaseJobs(db, id, [row.id]).catch(onError);
+      return;
+    }
+    fromHandOff.add(row.id);
+    run(row);
+  }
+
   function run(row: ClaimedJobRow) {
+    remember(row.id);
     const job = new RunningJob({
       db,
       workerId: id,
       job: row,
       progressIntervalMs: settings.progressIntervalMs,
-      markRunning: markSoon,
+      markRunning: marker.markNow,
       onError,
     });
     running.set(job.id, job);
-    unmarked.set(job, performance.now());
-    scheduleMarks();
+    marker.track(job);
     const definition = jobTypes.get(row.type) as JobTypeDefinition;
     const settled = (completion: Completion) => {
       if (job.abandoned) return;
@@ -238,7 +231,8 @@ export function startWorker(options: WorkerOptions): Worker {
 
   function finish(job: RunningJob): void {
     running.delete(job.id);
-    unmarked.delete(job);
+    marker.forget(job);
+    if (fromHandOff.delete(job.id)) wake();
     const timer = graceTimers.get(job.id);
     if (timer) clearTimeout(timer);
     graceTimers.delete(job.id);
@@ -305,6 +299,9 @@ export function startWorker(options: WorkerOptions): Worker {
     const ids = [...running.keys()];
     const held = await heartbeat(db, id, ids, settings.leaseMs);
     const statuses = new Map(held.map((row) => [row.id, row.status]));
+    // Held here but never started: a hand-off whose NOTIFY was lost (e.g. while the listener reconnected).
+    const missed = held.filter((row) => row.status === null && !started.has(row.id)).map((row) => row.id);
+    if (missed.length > 0 && !stopping) startHeld(missed);
     for (const jobId of ids) {
       const job = running.get(jobId);
       if (!job) continue;
@@ -342,6 +339,7 @@ export function startWorker(options: WorkerOptions): Worker {
   };
 
   unsubscribes.push(db.listen(jobsQueuedChannel, wake));
+  unsubscribes.push(db.listen(jobsHandedOverChannel, takeHandOff));
   unsubscribes.push(db.listen(jobsInterruptChannel, (payload) => interrupt(payload.trim())));
   every(heartbeatMs, beat);
   every(settings.recoveryMs, recover);
@@ -366,7 +364,9 @@ export function startWorker(options: WorkerOptions): Worker {
       if (stopping) return;
       stopping = true;
       for (const timer of timers) clearInterval(timer);
-      if (markTimer) clearTimeout(markTimer);
+      marker.stop();
+      // First, so that no statement hands it a job it would not hear of.
+      await withdrawOffer(db, id).catch(onError);
       await Promise.all(unsubscribes.map((subscribed) => subscribed.then((unsubscribe) => unsubscribe(), onError)));
       await Promise.all([...claims, ...chores]);
       if (running.size > 0) {
@@ -386,14 +386,9 @@ export function startWorker(options: WorkerOptions): Worker {
       for (const timer of graceTimers.values()) clearTimeout(timer);
       await Promise.allSettled(handedOver);
       await flush();
-      if (leftover.length > 0) {
-        await Promise.all(leftover.map((job) => job.flushed()));
-        await releaseJobs(
-          db,
-          id,
-          leftover.map((job) => job.id),
-        ).catch(onError);
-      }
+      await Promise.all(leftover.map((job) => job.flushed()));
+      // The unfinished jobs, and hand-offs that arrived while stopping, go back to the queue.
+      await releaseJobs(db, id, null).catch(onError);
       await unregisterWorker(db, id).catch(onError);
     },
   };

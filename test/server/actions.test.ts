@@ -163,6 +163,7 @@ for (const kind of dbKinds) {
           types.map((row) => row.type),
           100,
           60_000,
+          0,
         );
         assert.ok(claimed.some((job) => job.id === taken) && claimed.some((job) => job.id === stubborn));
         const { status, body } = await world.call('alice', 'POST', `/jobs/${taken}/interrupt`);

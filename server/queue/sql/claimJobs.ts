@@ -10,14 +10,16 @@ export type ClaimedJobRow = Pick<
 };
 
 /**
- * $1 worker id, $2 job types it runs, $3 how many, $4 lease in ms.
+ * $1 worker id, $2 job types it runs, $3 how many, $4 lease in ms, $5 slots the worker has free before this claim.
  *
  * The scan walks `job_queue` (waiting jobs only, so history costs nothing) with SKIP LOCKED, so any number of
  * workers claim at once without waiting on each other. The claim is written to `job_queue` alone (host, time,
  * lease): `jobs` is only read, so the claim fires none of the live-event triggers on `jobs` and leaves no new
  * version of a wide row. The worker marks the job running in `jobs` later if it runs long enough to be seen
  * (markJobsRunning), otherwise its completion writes start and end at once. `attempt` is the attempt this claim
- * starts. A row whose job is no longer queued (interrupted or deleted while waiting) is dropped here.
+ * starts. A row whose job is no longer queued (interrupted or deleted while waiting) is dropped here. A claim that
+ * comes back short found the queue empty: the worker offers its remaining slots for hand-off (006_claims_in_job_queue
+ * .sql), so the next single job queued goes straight to it; a full claim withdraws the offer.
  * `= any(array(…))` keeps every access on primary keys: with `from picked` PGlite's planner hash-joined a
  * sequential scan of `jobs` (15 ms per claim at 10,000 rows).
  */
@@ -40,18 +42,31 @@ with picked as (
 ), stale as (
   delete from job_queue
   where job_id = any(array(select job_id from picked except all select id from claimed))
+), offer as (
+  select case when count(*) < $3::integer then $5::integer - count(*)::integer else 0 end as free_slots
+  from claimed
+), offered as (
+  update workers
+  set free_slots = offer.free_slots, job_types = $2::text[], lease_ms = $4::integer
+  from offer
+  where workers.id = $1::text
+    and (workers.free_slots, workers.job_types, workers.lease_ms) is distinct from (offer.free_slots, $2::text[], $4::integer)
 )
 select claimed.*, now()::text as claimed_at from claimed`;
 
-/** Takes up to `limit` due jobs of the given types for `workerId`, oldest first; their lease starts now. */
+/**
+ * Takes up to `limit` due jobs of the given types for `workerId`, oldest first; their lease starts now. Short of
+ * `limit`, it offers `freeSlots` less what it took for hand-off.
+ */
 export async function claimJobs(
   db: Queryable,
   workerId: string,
   types: string[],
   limit: number,
   leaseMs: number,
+  freeSlots: number,
 ): Promise<ClaimedJobRow[]> {
-  const { rows } = await db.query<ClaimedJobRow>(claimJobsSql, [workerId, types, limit, leaseMs], {
+  const { rows } = await db.query<ClaimedJobRow>(claimJobsSql, [workerId, types, limit, leaseMs, freeSlots], {
     name: 'queue_claim_jobs',
   });
   return rows;

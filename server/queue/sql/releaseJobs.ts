@@ -3,15 +3,15 @@ import type { Queryable } from '../../db/types.js';
 /**
  * A worker shutting down hands back the jobs it could not finish in time: they are queued again without using up
  * an attempt (and other workers are woken). Interrupted ones end `interrupted` instead. Returns how many went back
- * to the queue.
+ * to the queue. `jobIds` null: every job the worker still holds, hand-offs it never started included.
  */
-export async function releaseJobs(db: Queryable, workerId: string, jobIds: string[]): Promise<number> {
+export async function releaseJobs(db: Queryable, workerId: string, jobIds: string[] | null): Promise<number> {
   const { rows } = await db.query<{ queued: number }>(
     `
 with held as (
   select job_id, claimed_at
   from job_queue
-  where job_id = any($2::bigint[]) and host = $1::text
+  where host = $1::text and ($2::bigint[] is null or job_id = any($2::bigint[]))
   for update
 ), released as (
   update jobs

@@ -17,7 +17,7 @@ for (const kind of dbKinds) {
 
     /** A worker that claims with a short lease and then says nothing more, like a killed process. */
     async function claimAndVanish(type: string, leaseMs: number): Promise<void> {
-      const claimed = await claimJobs(db, 'vanished-worker', [type], 10, leaseMs);
+      const claimed = await claimJobs(db, 'vanished-worker', [type], 10, leaseMs, 0);
       assert.ok(claimed.length > 0);
     }
 

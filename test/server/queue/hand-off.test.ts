@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Db } from '../../../server/db/types.js';
+import { enqueueJob, enqueueJobs } from '../../../server/queue/enqueue.js';
+import type { JobContext } from '../../../server/queue/types.js';
+import type { Worker } from '../../../server/queue/worker.js';
+import { dbKinds } from '../../support/db.js';
+import { countingDb, jobById, jobType, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
+
+const user = { userId: 'u1', userName: 'User One' };
+
+for (const kind of dbKinds) {
+  describe(`hand-off of a job queued on its own, on ${kind}`, () => {
+    let db: Db;
+    const workers = useQueueSchema(kind, (opened) => {
+      db = opened;
+    });
+
+    async function offered(worker: Worker): Promise<number> {
+      const { rows } = await db.query<{ free_slots: number }>(`select free_slots from workers where id = $1::text`, [
+        worker.id,
+      ]);
+      return rows[0]?.free_slots ?? 0;
+    }
+
+    test('an idle worker is handed a single job by the statement that queues it, and starts it without a claim', async () => {
+      const claims = countingDb(db, 'for update skip locked');
+      const seen: JobContext[] = [];
+      const worker = workers.start({
+        db: claims.db,
+        pollMs: 60_000,
+        concurrency: 5,
+        jobTypes: [jobType('single', async (context) => void seen.push(context))],
+      });
+      await waitFor(async () => (await offered(worker)) === 5);
+      const claimsBefore = claims.count();
+      const job = await enqueueJob(db, { type: 'single', ...user, params: { sku: 'A-1' }, maxAttempts: 3 });
+      const done = await waitForStatus(db, job.id, ['succeeded']);
+      // Ending a handed-over job renews the offer, with one claim that finds the queue empty.
+      await waitFor(async () => (await offered(worker)) === 5);
+      await worker.stop();
+      assert.equal(claims.count() - claimsBefore, 1, 'no claim before the job ran, one after to renew the offer');
+      assert.equal(done.host, worker.id);
+      assert.equal(done.attempt, 1);
+      assert.ok(done.started_at && done.ended_at && done.started_at <= done.ended_at);
+      assert.equal(seen.length, 1);
+      assert.deepEqual(seen[0]?.params, { sku: 'A-1' });
+      assert.equal(seen[0]?.attempt, 1);
+    });
+
+    test('jobs queued in bulk wake idle workers to claim instead', async () => {
+      const claims = countingDb(db, 'for update skip locked');
+      const ran: string[] = [];
+      const worker = workers.start({
+        db: claims.db,
+        pollMs: 60_000,
+        jobTypes: [jobType('bulk', async ({ jobId }) => void ran.push(jobId))],
+      });
+      await waitFor(async () => (await offered(worker)) > 0);
+      const claimsBefore = claims.count();
+      await enqueueJobs(db, [
+        { type: 'bulk', ...user },
+        { type: 'bulk', ...user },
+      ]);
+      await waitFor(async () => ran.length === 2);
+      await worker.stop();
+      assert.ok(claims.count() > claimsBefore, 'claimed after the NOTIFY');
+    });
+
+    test('params too big for a NOTIFY are read by the worker', async () => {
+      let received: unknown = null;
+      const worker = workers.start({
+        db,
+        pollMs: 60_000,
+        jobTypes: [jobType('big', async ({ params }) => void (received = params))],
+      });
+      await waitFor(async () => (await offered(worker)) > 0);
+      const params = { rows: 'x'.repeat(20_000) };
+      const job = await enqueueJob(db, { type: 'big', ...user, params });
+      await waitForStatus(db, job.id, ['succeeded']);
+      await worker.stop();
+      assert.deepEqual(received, params);
+    });
+
+    test('a busy worker hands back a job offered by a stale count, and runs it once it has room', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let runningNow = 0;
+      let most = 0;
+      const worker = workers.start({
+        db,
+        concurrency: 1,
+        pollMs: 200,
+        jobTypes: [
+          jobType('gated', async () => {
+            most = Math.max(most, ++runningNow);
+            await gate;
+            runningNow--;
+          }),
+        ],
+      });
+      await waitFor(async () => (await offered(worker)) === 1);
+      const first = await enqueueJob(db, { type: 'gated', ...user });
+      await waitFor(async () => runningNow === 1);
+      // As if the worker's offer were out of date: it has no free slot.
+      await db.query(`update workers set free_slots = 1 where id = $1::text`, [worker.id]);
+      const second = await enqueueJob(db, { type: 'gated', ...user });
+      await waitFor(async () => {
+        const { rows } = await db.query(`select 1 from job_queue where job_id = $1::bigint and host is null`, [
+          second.id,
+        ]);
+        return rows.length === 1;
+      });
+      assert.equal((await jobById(db, second.id)).attempt, 0, 'handing back uses no attempt');
+      release();
+      await waitForStatus(db, first.id, ['succeeded']);
+      await waitForStatus(db, second.id, ['succeeded']);
+      await worker.stop();
+      assert.equal(most, 1);
+    });
+
+    test('a worker not seen within its lease is offered nothing', async () => {
+      await db.query(
+        `insert into workers (id, last_seen_at, job_types, free_slots, lease_ms)
+         values ('gone', now() - interval '1 minute', '{lost}', 10, 30000)`,
+      );
+      const job = await enqueueJob(db, { type: 'lost', ...user });
+      const { rows } = await db.query<{ host: string | null }>(`select host from job_queue where job_id = $1::bigint`, [
+        job.id,
+      ]);
+      assert.deepEqual(rows, [{ host: null }]);
+    });
+
+    test('a held job whose NOTIFY never came is started from the heartbeat', async () => {
+      let ran = 0;
+      const worker = workers.start({
+        db,
+        heartbeatMs: 50,
+        pollMs: 60_000,
+        jobTypes: [jobType('missed', async () => void ran++)],
+      });
+      await waitFor(async () => (await offered(worker)) > 0);
+      // What a hand-off writes, minus its NOTIFY (as if the listening connection had dropped).
+      // Not due yet, so not handed over; then held for the worker by hand.
+      const job = await enqueueJob(db, { type: 'missed', ...user, runAfter: new Date(Date.now() + 60_000) });
+      await db.query(
+        `update job_queue set host = $2::text, claimed_at = now(), lease_expires_at = now() + interval '30 seconds'
+         where job_id = $1::bigint`,
+        [job.id, worker.id],
+      );
+      const done = await waitForStatus(db, job.id, ['succeeded']);
+      await worker.stop();
+      assert.equal(ran, 1);
+      assert.equal(done.host, worker.id);
+    });
+
+    test('a stopping worker offers nothing more, and hands back a held job it never started', async () => {
+      const worker = workers.start({
+        db,
+        heartbeatMs: 60_000,
+        pollMs: 60_000,
+        jobTypes: [jobType('late', async () => {})],
+      });
+      await waitFor(async () => (await offered(worker)) > 0);
+      const job = await enqueueJob(db, { type: 'late', ...user, runAfter: new Date(Date.now() + 60_000) });
+      await db.query(
+        `update job_queue set host = $2::text, claimed_at = now(), lease_expires_at = now() + interval '30 seconds'
+         where job_id = $1::bigint`,
+        [job.id, worker.id],
+      );
+      await worker.stop();
+      const { rows } = await db.query(`select host from job_queue where job_id = $1::bigint`, [job.id]);
+      assert.deepEqual(rows, [{ host: null }]);
+      const back = await jobById(db, job.id);
+      assert.equal(back.status, 'queued');
+      assert.equal(back.attempt, 0);
+      const next = await enqueueJob(db, { type: 'late', ...user });
+      const { rows: held } = await db.query(`select host from job_queue where job_id = $1::bigint`, [next.id]);
+      assert.deepEqual(held, [{ host: null }], 'a stopped worker is handed nothing');
+    });
+  });
+}
