@@ -52,7 +52,8 @@ const format = (value: number, digits = 0) =>
 
 async function benchKind(kind: 'postgres' | 'pglite') {
   const remote = kind === 'postgres' ? url : null;
-  const floorRate = await withSchema(kind, (db) => floorThroughput(db, remote, jobs));
+  const floorRate = await withSchema(kind, (db) => floorThroughput(db, remote, jobs, 'claim-then-delete'));
+  const oneStatementRate = await withSchema(kind, (db) => floorThroughput(db, remote, jobs, 'one-statement'));
   const rate = await withSchema(kind, (db) => drainThroughput(db, jobs));
   // Diagnostic, not a product configuration: the same drain without the triggers other features put on `jobs`
   // (live events, notifications, mail outbox: 005_live_events.sql), to show what they cost.
@@ -79,6 +80,10 @@ async function benchKind(kind: 'postgres' | 'pglite') {
   console.log(
     `  no-op jobs/s, ${format(jobs)} bulk-enqueued, default worker, history kept: ${format(rate)}` +
       `  (floor ${format(floorRate)}, ratio ${format(rate / floorRate, 2)})`,
+  );
+  console.log(
+    `    floor variant, claim and delete in one statement (rows never reach the client): ${format(oneStatementRate)}` +
+      ` jobs/s (our ratio to it ${format(rate / oneStatementRate, 2)})`,
   );
   if (rateWithoutEvents !== null) {
     console.log(

@@ -603,7 +603,9 @@ export interface components {
         KnownJobStatus: "queued" | "running" | "interrupting" | "succeeded" | "failed" | "interrupted";
         /**
          * @description A job's status. Processed = `succeeded`, `failed`, `interrupted`; unprocessed = the others. Servers may
-         *     add statuses: clients render an unknown one as a neutral badge with its raw value.
+         *     add statuses: clients render an unknown one as a neutral badge with its raw value. A job may go from
+         *     `queued` straight to its end, with `startedAt` set: the reference server shows `running` once a job has
+         *     run 50 ms or reports progress, so a job that ends sooner is never seen running.
          * @example succeeded
          */
         JobStatus: components["schemas"]["KnownJobStatus"] | string;

@@ -72,7 +72,11 @@ for (const kind of dbKinds) {
       const worker = workers.start({
         db,
         pollMs: 60_000,
-        jobTypes: [jobType('big', async ({ params }) => void (received = params))],
+        jobTypes: [
+          jobType('big', async ({ params }) => {
+            received = params;
+          }),
+        ],
       });
       await waitFor(async () => (await offered(worker)) > 0);
       const params = { rows: 'x'.repeat(20_000) };
