@@ -40,7 +40,7 @@ export async function explainBatch(db: Db, url: string, queued: number, batch = 
       // The statement, its CTEs (each a write), the triggers and the totals; BENCH_FULL_PLANS=1 prints everything.
       else lines.push(...plan.filter((line) => /^\S|^ {2}CTE |^ {4}-> /.test(line)).map((line) => `    ${line}`));
     };
-    await explain(`claim of ${batch}`, claimJobsSql, ['bench-worker', ['noop'], batch, 30_000, 0]);
+    await explain(`claim of ${batch}`, claimJobsSql(batch), ['bench-worker', ['noop'], 30_000, 0]);
     const { rows } = await client.query<{ id: string; claimed_at: string }>(
       `select job_id as id, claimed_at::text as claimed_at from job_queue where host = 'bench-worker'`,
     );

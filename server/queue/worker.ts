@@ -127,7 +127,7 @@ export function startWorker(options: WorkerOptions): Worker {
       const free = settings.concurrency - running.size - reservedSlots;
       // A second claim in flight only pays while the queue is backed up, and only for a full batch.
       if (free <= 0 || (claims.size > 0 && (!backlog || free < settings.claimBatchSize))) return;
-      const limit = Math.min(free, settings.claimBatchSize);
+      const limit = claimSize(free, settings.claimBatchSize);
       reservedSlots += limit;
       const wakesBefore = wakes;
       const claimed: Promise<void> = claimJobs(db, id, typeNames, limit, settings.leaseMs, free)
@@ -392,6 +392,14 @@ export function startWorker(options: WorkerOptions): Worker {
       await unregisterWorker(db, id).catch(onError);
     },
   };
+}
+
+/**
+ * A full batch, or else the largest power of two that fits: each size is a statement prepared per connection
+ * (claimJobs), so a busy worker keeps a handful of them, not one per number of free slots.
+ */
+function claimSize(free: number, batch: number): number {
+  return free >= batch ? batch : 2 ** Math.floor(Math.log2(free));
 }
 
 /** A handler that returned and left nothing to record beyond the end: the hot path's statement. */
