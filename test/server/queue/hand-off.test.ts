@@ -16,6 +16,20 @@ for (const kind of dbKinds) {
       db = opened;
     });
 
+    /**
+     * What a hand-off writes, minus its NOTIFY (as if the listening connection had dropped): a job not yet due (so
+     * not handed over when queued), then held for the worker by hand.
+     */
+    async function heldWithoutNotify(type: string, worker: Worker): Promise<string> {
+      const job = await enqueueJob(db, { type, ...user, runAfter: new Date(Date.now() + 60_000) });
+      await db.query(
+        `update job_queue set host = $2::text, claimed_at = now(), lease_expires_at = now() + interval '30 seconds'
+         where job_id = $1::bigint`,
+        [job.id, worker.id],
+      );
+      return job.id;
+    }
+
     async function offered(worker: Worker): Promise<number> {
       const { rows } = await db.query<{ free_slots: number }>(`select free_slots from workers where id = $1::text`, [
         worker.id,
@@ -146,15 +160,8 @@ for (const kind of dbKinds) {
         jobTypes: [jobType('missed', async () => void ran++)],
       });
       await waitFor(async () => (await offered(worker)) > 0);
-      // What a hand-off writes, minus its NOTIFY (as if the listening connection had dropped).
-      // Not due yet, so not handed over; then held for the worker by hand.
-      const job = await enqueueJob(db, { type: 'missed', ...user, runAfter: new Date(Date.now() + 60_000) });
-      await db.query(
-        `update job_queue set host = $2::text, claimed_at = now(), lease_expires_at = now() + interval '30 seconds'
-         where job_id = $1::bigint`,
-        [job.id, worker.id],
-      );
-      const done = await waitForStatus(db, job.id, ['succeeded']);
+      const jobId = await heldWithoutNotify('missed', worker);
+      const done = await waitForStatus(db, jobId, ['succeeded']);
       await worker.stop();
       assert.equal(ran, 1);
       assert.equal(done.host, worker.id);
@@ -168,16 +175,11 @@ for (const kind of dbKinds) {
         jobTypes: [jobType('late', async () => {})],
       });
       await waitFor(async () => (await offered(worker)) > 0);
-      const job = await enqueueJob(db, { type: 'late', ...user, runAfter: new Date(Date.now() + 60_000) });
-      await db.query(
-        `update job_queue set host = $2::text, claimed_at = now(), lease_expires_at = now() + interval '30 seconds'
-         where job_id = $1::bigint`,
-        [job.id, worker.id],
-      );
+      const jobId = await heldWithoutNotify('late', worker);
       await worker.stop();
-      const { rows } = await db.query(`select host from job_queue where job_id = $1::bigint`, [job.id]);
+      const { rows } = await db.query(`select host from job_queue where job_id = $1::bigint`, [jobId]);
       assert.deepEqual(rows, [{ host: null }]);
-      const back = await jobById(db, job.id);
+      const back = await jobById(db, jobId);
       assert.equal(back.status, 'queued');
       assert.equal(back.attempt, 0);
       const next = await enqueueJob(db, { type: 'late', ...user });
