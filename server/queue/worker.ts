@@ -121,6 +121,12 @@ export function startWorker(options: WorkerOptions): Worker {
   let reservedSlots = 0;
   /** The last claim came back full: more jobs are probably waiting. */
   let backlog = false;
+  /**
+   * Slots this worker's last claim offered for hand-off, less the hand-offs it has heard of since. Renewed only
+   * once used up: renewing after every hand-off took the `workers` row lock just as the next job was queued, which
+   * then skipped the hand-off (bench:queue latency).
+   */
+  let offeredSlots = 0;
 
   function claim(): void {
     while (!idle && !stopping && claims.size < settings.claimsInFlight) {
@@ -134,6 +140,7 @@ export function startWorker(options: WorkerOptions): Worker {
         .then(
           (jobs) => {
             backlog = jobs.length === limit;
+            offeredSlots = backlog ? 0 : free - jobs.length;
             if (!backlog && wakes === wakesBefore) idle = true;
             reservedSlots -= limit;
             claims.delete(claimed);
@@ -156,7 +163,7 @@ export function startWorker(options: WorkerOptions): Worker {
    * held job never starts one twice.
    */
   const started = new RecentIds(10_000);
-  /** Running hand-offs: when one ends, the worker claims, which renews its offer of free slots. */
+  /** Running hand-offs: when one ends and the offer is used up, the worker claims, which renews the offer. */
   const fromHandOff = new Set<string>();
 
   function takeHandOff(payload: string): void {
@@ -181,6 +188,7 @@ export function startWorker(options: WorkerOptions): Worker {
   function startHandOff(row: ClaimedJobRow): void {
     if (started.has(row.id)) return;
     started.add(row.id);
+    offeredSlots = Math.max(0, offeredSlots - 1);
     // Stopping: stop() hands back every job it still holds.
     if (stopping) return;
     // Offered slots are a snapshot: one taken by a claim since goes back to the queue.
@@ -228,7 +236,7 @@ export function startWorker(options: WorkerOptions): Worker {
   function finish(job: RunningJob): void {
     running.delete(job.id);
     marker.forget(job);
-    if (fromHandOff.delete(job.id)) wake();
+    if (fromHandOff.delete(job.id) && offeredSlots === 0) wake();
     const timer = graceTimers.get(job.id);
     if (timer) clearTimeout(timer);
     graceTimers.delete(job.id);
