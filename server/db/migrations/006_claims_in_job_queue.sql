@@ -1,7 +1,7 @@
 -- A claim writes only `job_queue`: which worker holds the job, since when, and until when its lease runs. `jobs`
 -- learns that a job runs when its worker marks it (server/queue/sql/markJobsRunning.ts: after a few milliseconds,
 -- or before the handler's first report), or at its end for a job that ends sooner: a no-op job writes its `jobs`
--- row once instead of twice, and makes one live event instead of two (bench:queue, docs/benchmarks.md).
+-- row once instead of twice, and makes two live events instead of three (bench:queue, docs/benchmarks.md).
 -- While held and unmarked, a job reads `queued` with no host in `jobs`; `job_queue.host` is the truth.
 alter table job_queue
   add column claimed_at timestamptz,

@@ -46,7 +46,9 @@ with picked as (
   delete from job_queue
   where job_id = any(array(select job_id from picked except all select id from claimed))
 ), offer as (
-  select case when count(*) < ${limit} then $4::integer - count(*)::integer else 0 end as free_slots
+  -- Short of the batch by picking, not by stale rows: only then is the queue empty for this worker.
+  select case when (select count(*) from picked) < ${limit} then $4::integer - count(*)::integer else 0 end
+    as free_slots
   from claimed
 ), offered as (
   update workers
