@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Db } from '../../../server/db/types.js';
 import { enqueueJob, enqueueJobs } from '../../../server/queue/enqueue.js';
+import { claimJobs } from '../../../server/queue/sql/claimJobs.js';
 import type { JobContext } from '../../../server/queue/types.js';
 import type { Worker } from '../../../server/queue/worker.js';
 import { dbKinds } from '../../support/db.js';
@@ -157,6 +158,23 @@ for (const kind of dbKinds) {
       await waitForStatus(db, second.id, ['succeeded']);
       await worker.stop();
       assert.equal(most, 1);
+    });
+
+    test('a claim offers slots only once it finds the queue empty, not when stale rows made it short', async () => {
+      await db.query(`insert into workers (id) values ('w')`);
+      await enqueueJobs(db, [
+        { type: 'stale', ...user },
+        { type: 'stale', ...user },
+        { type: 'stale', ...user },
+      ]);
+      // A host's own SQL ended the first one while it waited: its queue row is stale.
+      await db.query(`update jobs set status = 'interrupted' where id = (select min(id) from jobs)`);
+      const freeSlots = async () =>
+        (await db.query<{ n: number }>(`select free_slots as n from workers where id = 'w'`)).rows[0]?.n;
+      assert.equal((await claimJobs(db, 'w', ['stale'], 2, 60_000, 10)).length, 1);
+      assert.equal(await freeSlots(), 0, 'one job still waits: no offer');
+      assert.equal((await claimJobs(db, 'w', ['stale'], 2, 60_000, 9)).length, 1);
+      assert.equal(await freeSlots(), 8, 'queue empty: the rest is offered');
     });
 
     test('a worker not seen within its lease is offered nothing', async () => {
