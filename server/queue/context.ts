@@ -118,6 +118,7 @@ export class RunningJob {
     }).catch(this.options.onError);
   }
 
+  // progress, count, step, message and the artifact calls are the handler's, reached through its HandlerContext.
   progress(done: number, total?: number | null, message?: string | null): void {
     this.state.done = Math.max(0, Math.trunc(done));
     if (total !== undefined) this.state.total = total === null ? null : Math.max(0, Math.trunc(total));
