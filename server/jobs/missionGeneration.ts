@@ -5,6 +5,7 @@
  */
 import { csvLine } from '../http/csv.js';
 import type { JobTypeDefinition } from '../queue/types.js';
+import { planningPeriodParam } from './planningPeriod.js';
 import { seededRandom, yieldToEventLoop } from './random.js';
 
 export interface MissionParams extends Record<string, unknown> {
@@ -28,7 +29,7 @@ export function missionGeneration(): JobTypeDefinition<MissionParams> {
       required: ['periodId'],
       additionalProperties: false,
       properties: {
-        periodId: { type: 'string', title: 'Planning period', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' },
+        periodId: planningPeriodParam,
         missions: { type: 'integer', title: 'Missions', minimum: 1, maximum: 20_000, default: 500 },
         employees: { type: 'integer', title: 'Employees', minimum: 1, maximum: 1_000, default: 50 },
         seed: { type: 'integer', title: 'Random seed', minimum: 0, maximum: 1_000_000, default: 1 },

@@ -5,6 +5,7 @@
  */
 import { csvLine } from '../http/csv.js';
 import type { JobTypeDefinition } from '../queue/types.js';
+import { planningPeriodParam } from './planningPeriod.js';
 import { seededRandom, yieldToEventLoop } from './random.js';
 
 export interface ScheduleParams extends Record<string, unknown> {
@@ -41,7 +42,7 @@ export function scheduleOptimisation(): JobTypeDefinition<ScheduleParams> {
       required: ['periodId'],
       additionalProperties: false,
       properties: {
-        periodId: { type: 'string', title: 'Planning period', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' },
+        periodId: planningPeriodParam,
         employees: { type: 'integer', title: 'Employees', minimum: 2, maximum: 500, default: 40 },
         durationSeconds: { type: 'integer', title: 'Time budget (seconds)', minimum: 1, maximum: 120, default: 30 },
       },
