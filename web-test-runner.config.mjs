@@ -3,15 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
-
-const args = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
+import { chromiumArgs, chromiumPath } from './test/support/chromium.ts';
 
 /** Lets browser tests check each mocked response against openapi.yaml, with the same checker as node tests. */
 function contractPlugin() {
@@ -45,7 +37,7 @@ export default {
   // The 100,000-job scroll takes about 40 s on its own.
   testsFinishTimeout: 300_000,
   testFramework: { config: { timeout: 20000 } },
-  browsers: [chromeLauncher({ launchOptions: { executablePath: '/usr/bin/chromium', headless: true, args } })],
+  browsers: [chromeLauncher({ launchOptions: { executablePath: chromiumPath, headless: true, args: chromiumArgs } })],
   middleware: [
     (ctx, next) => {
       // The worker must be served from the root so that its scope covers every request of the page.

@@ -12,22 +12,15 @@ import type { AppEnv } from '../../server/http/env.js';
 import type { JobHandler, JobTypeDefinition } from '../../server/queue/types.js';
 import type { EventRouteDeps } from '../../server/routes/events.js';
 import { contractChecked, validateSchema } from '../support/contract.js';
+import { type DemoUser, demoTokens } from '../support/demoUsers.js';
+import { jobType as plainJobType } from './fixtures.js';
 
-export const tokens = { alice: 'demo-user-token', bob: 'demo-admin-token', carol: 'demo-supervisor-token' } as const;
-export type UserName = keyof typeof tokens;
-export const bearer = (user: UserName) => ({ authorization: `Bearer ${tokens[user]}` });
+export type { DemoUser as UserName } from '../support/demoUsers.js';
+export const bearer = (user: DemoUser) => ({ authorization: `Bearer ${demoTokens[user]}` });
 
+/** A made-up job type whose labels say their language, so tests see which one a viewer got. */
 export function jobType(type: string, handler: JobHandler, extra: Partial<JobTypeDefinition> = {}): JobTypeDefinition {
-  return {
-    type,
-    label: { en: `${type} (en)`, fr: `${type} (fr)` },
-    category: { en: ['Test'], fr: ['Test'] },
-    paramsSchema: { type: 'object' },
-    interruptible: true,
-    requeueable: true,
-    handler,
-    ...extra,
-  };
+  return plainJobType(type, handler, { label: { en: `${type} (en)`, fr: `${type} (fr)` }, ...extra });
 }
 
 export interface LiveWorld {

@@ -2,7 +2,21 @@
  * Job types for API tests: their behaviour is fully under the test's control, unlike the demo types.
  * `gated` runs until its test opens the gate, or until it is interrupted.
  */
-import type { JobTypeDefinition } from '../../server/queue/types.js';
+import type { JobHandler, JobTypeDefinition } from '../../server/queue/types.js';
+
+/** A job type made up on the spot around the test's handler, labelled with its name. */
+export function jobType(type: string, handler: JobHandler, extra: Partial<JobTypeDefinition> = {}): JobTypeDefinition {
+  return {
+    type,
+    label: { en: type, fr: type },
+    category: { en: ['Test'], fr: ['Test'] },
+    paramsSchema: { type: 'object' },
+    interruptible: true,
+    requeueable: true,
+    handler,
+    ...extra,
+  };
+}
 
 export class Gate {
   #open: () => void = () => {};

@@ -10,13 +10,9 @@ import type { AppEnv } from '../../server/http/env.js';
 import type { JobTypeDefinition } from '../../server/queue/types.js';
 import { contractChecked } from '../support/contract.js';
 import { type DbKind, openTestDb } from '../support/db.js';
+import { type DemoUser, demoTokens } from '../support/demoUsers.js';
 
-export const tokens = {
-  alice: 'demo-user-token',
-  bob: 'demo-admin-token',
-  carol: 'demo-supervisor-token',
-} as const;
-export type DemoUser = keyof typeof tokens;
+export type { DemoUser } from '../support/demoUsers.js';
 
 /**
  * A response body as tests read it. It has already passed the contract check, so tests reach into it freely
@@ -67,7 +63,7 @@ export async function openWorld(
     fetch,
     async call(user, method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
-      if (user) headers.authorization = `Bearer ${tokens[user]}`;
+      if (user) headers.authorization = `Bearer ${demoTokens[user]}`;
       let body: string | undefined = options.rawBody;
       if (options.body !== undefined) {
         body = JSON.stringify(options.body);

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ConfigError, readConfig, startServer } from '../../server/main.js';
 import { checkResponse } from '../support/contract.js';
-import { tokens } from './helpers.js';
+import { demoTokens } from '../support/demoUsers.js';
 
-const auth = { authorization: `Bearer ${tokens.alice}` };
+const auth = { authorization: `Bearer ${demoTokens.alice}` };
 
 async function checkedFetch(url: string, init?: RequestInit): Promise<Response> {
   const response = await fetch(url, init);
@@ -88,12 +88,14 @@ describe('npm start (demo/start.ts)', () => {
       assert.match(await page.text(), /<title>Northwind Ops<\/title>/, 'the demo host app');
       assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
       const users = (await (await fetch(`${url}/demo/users.json`)).json()) as { token: string }[];
-      for (const token of Object.values(tokens))
+      for (const token of Object.values(demoTokens))
         assert.ok(
           users.some((user) => user.token === token),
           token,
         );
-      const types = await checkedFetch(`${url}/api/job-types`, { headers: { cookie: `job_session=${tokens.bob}` } });
+      const types = await checkedFetch(`${url}/api/job-types`, {
+        headers: { cookie: `job_session=${demoTokens.bob}` },
+      });
       assert.equal(types.status, 200);
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');

@@ -5,7 +5,8 @@ import { createJobsClient, JobsApiError, type JobsClient } from '../../sdk/index
 import { demoJobTypes } from '../../server/jobs/index.js';
 import { startWorker, type Worker } from '../../server/queue/worker.js';
 import { dbKinds } from '../support/db.js';
-import { openWorld, tokens, type World } from './helpers.js';
+import { demoTokens } from '../support/demoUsers.js';
+import { openWorld, type World } from './helpers.js';
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -34,8 +35,8 @@ for (const kind of dbKinds) {
           fetch: world.fetch as typeof fetch,
           headers: { authorization: `Bearer ${token}` },
         });
-      alice = client(tokens.alice);
-      carol = client(tokens.carol);
+      alice = client(demoTokens.alice);
+      carol = client(demoTokens.carol);
     });
     after(async () => {
       await worker.stop({ graceMs: 1_000 });

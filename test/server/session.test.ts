@@ -3,8 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { createApp } from '../../server/app.js';
 import { contractChecked, validateSchema } from '../support/contract.js';
 import { dbKinds } from '../support/db.js';
+import { demoTokens } from '../support/demoUsers.js';
 import { testJobTypes } from './fixtures.js';
-import { openWorld, tokens, type World } from './helpers.js';
+import { openWorld, type World } from './helpers.js';
 
 for (const kind of dbKinds) {
   describe(`session, users and job types (${kind})`, () => {
@@ -37,14 +38,14 @@ for (const kind of dbKinds) {
 
     it('accepts the token in the job_session cookie', async () => {
       const { status, body } = await world.call(null, 'GET', '/me', {
-        headers: { cookie: `theme=dark; job_session=${tokens.carol}` },
+        headers: { cookie: `theme=dark; job_session=${demoTokens.carol}` },
       });
       assert.equal(status, 200);
       assert.equal(body.id, 'carol');
     });
 
     it('refuses a cookie-authenticated change from another site (CSRF)', async () => {
-      const cookie = `job_session=${tokens.alice}`;
+      const cookie = `job_session=${demoTokens.alice}`;
       const launch = (headers: Record<string, string>) =>
         world.call(null, 'POST', '/jobs', { body: { type: 'quick' }, headers: { cookie, ...headers } });
       const crossSite = await launch({ origin: 'https://evil.example' });
@@ -79,7 +80,9 @@ for (const kind of dbKinds) {
     });
 
     it('answers unknown routes with 404 problem details', async () => {
-      const response = await world.app.request('/api/events', { headers: { authorization: `Bearer ${tokens.alice}` } });
+      const response = await world.app.request('/api/events', {
+        headers: { authorization: `Bearer ${demoTokens.alice}` },
+      });
       assert.equal(response.status, 404);
       assert.equal(response.headers.get('content-type'), 'application/problem+json');
       assert.equal((await response.json()).code, 'not_found');

@@ -3,19 +3,11 @@
  * the page's console errors, uncaught exceptions and CSP violations collected so a test can assert there are none.
  */
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-
-export const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
+import { chromiumArgs, chromiumPath } from '../../support/chromium.js';
 
 export function launchChromium(): Promise<Browser> {
   return puppeteer.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumPath,
     headless: true,
     args: chromiumArgs,
     defaultViewport: { width: 1360, height: 860 },

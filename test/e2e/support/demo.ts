@@ -12,14 +12,10 @@ import { startDemo } from '../../../demo/app-server.js';
 import { createJobsClient, type JobsClient } from '../../../sdk/index.js';
 import { checkResponse, contractChecked } from '../../support/contract.js';
 import { type DbKind, testDatabaseUrl } from '../../support/db.js';
+import { type DemoUser as DemoUserId, demoTokens } from '../../support/demoUsers.js';
 
-export const demoTokens = {
-  alice: 'demo-user-token',
-  bob: 'demo-admin-token',
-  carol: 'demo-supervisor-token',
-} as const;
-
-export type DemoUserId = keyof typeof demoTokens;
+export type { DemoUser as DemoUserId } from '../../support/demoUsers.js';
+export { demoTokens } from '../../support/demoUsers.js';
 
 export interface TestDemo {
   url: string;

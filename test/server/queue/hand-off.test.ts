@@ -31,9 +31,10 @@ for (const kind of dbKinds) {
       return job.id;
     }
 
-    async function offered(worker: Worker): Promise<number> {
+    /** The slots a worker offers for hand-off, as the queuing statement sees them. */
+    async function offered(workerId: string): Promise<number> {
       const { rows } = await db.query<{ free_slots: number }>(`select free_slots from workers where id = $1::text`, [
-        worker.id,
+        workerId,
       ]);
       return rows[0]?.free_slots ?? 0;
     }
@@ -47,13 +48,13 @@ for (const kind of dbKinds) {
         concurrency: 5,
         jobTypes: [jobType('single', async (context) => void seen.push(context))],
       });
-      await waitFor(async () => (await offered(worker)) === 5);
+      await waitFor(async () => (await offered(worker.id)) === 5);
       const claimsBefore = claims.count();
       const job = await enqueueJob(db, { type: 'single', ...user, params: { sku: 'A-1' }, maxAttempts: 3 });
       const done = await waitForStatus(db, job.id, ['succeeded']);
       await new Promise((resolve) => setTimeout(resolve, 50));
       assert.equal(claims.count() - claimsBefore, 0, 'no claim: the job came with its NOTIFY');
-      assert.equal(await offered(worker), 4, 'one slot of the offer used');
+      assert.equal(await offered(worker.id), 4, 'one slot of the offer used');
       await worker.stop();
       assert.equal(done.host, worker.id);
       assert.equal(done.attempt, 1);
@@ -71,14 +72,14 @@ for (const kind of dbKinds) {
         concurrency: 2,
         jobTypes: [jobType('pair', async () => {})],
       });
-      await waitFor(async () => (await offered(worker)) === 2);
+      await waitFor(async () => (await offered(worker.id)) === 2);
       const first = await enqueueJob(db, { type: 'pair', ...user });
       await waitForStatus(db, first.id, ['succeeded']);
       const claimsBefore = claims.count();
       const second = await enqueueJob(db, { type: 'pair', ...user });
       await waitForStatus(db, second.id, ['succeeded']);
       // Both slots were handed over: the end of the second job renews the offer with one claim.
-      await waitFor(async () => (await offered(worker)) === 2);
+      await waitFor(async () => (await offered(worker.id)) === 2);
       await worker.stop();
       assert.equal(claims.count() - claimsBefore, 1);
     });
@@ -91,7 +92,7 @@ for (const kind of dbKinds) {
         pollMs: 60_000,
         jobTypes: [jobType('bulk', async ({ jobId }) => void ran.push(jobId))],
       });
-      await waitFor(async () => (await offered(worker)) > 0);
+      await waitFor(async () => (await offered(worker.id)) > 0);
       const claimsBefore = claims.count();
       await enqueueJobs(db, [
         { type: 'bulk', ...user },
@@ -113,7 +114,7 @@ for (const kind of dbKinds) {
           }),
         ],
       });
-      await waitFor(async () => (await offered(worker)) > 0);
+      await waitFor(async () => (await offered(worker.id)) > 0);
       const params = { rows: 'x'.repeat(20_000) };
       const job = await enqueueJob(db, { type: 'big', ...user, params });
       await waitForStatus(db, job.id, ['succeeded']);
@@ -140,7 +141,7 @@ for (const kind of dbKinds) {
           }),
         ],
       });
-      await waitFor(async () => (await offered(worker)) === 1);
+      await waitFor(async () => (await offered(worker.id)) === 1);
       const first = await enqueueJob(db, { type: 'gated', ...user });
       await waitFor(async () => runningNow === 1);
       // As if the worker's offer were out of date: it has no free slot.
@@ -169,12 +170,10 @@ for (const kind of dbKinds) {
       ]);
       // A host's own SQL ended the first one while it waited: its queue row is stale.
       await db.query(`update jobs set status = 'interrupted' where id = (select min(id) from jobs)`);
-      const freeSlots = async () =>
-        (await db.query<{ n: number }>(`select free_slots as n from workers where id = 'w'`)).rows[0]?.n;
       assert.equal((await claimJobs(db, 'w', ['stale'], 2, 60_000, 10)).length, 1);
-      assert.equal(await freeSlots(), 0, 'one job still waits: no offer');
+      assert.equal(await offered('w'), 0, 'one job still waits: no offer');
       assert.equal((await claimJobs(db, 'w', ['stale'], 2, 60_000, 9)).length, 1);
-      assert.equal(await freeSlots(), 8, 'queue empty: the rest is offered');
+      assert.equal(await offered('w'), 8, 'queue empty: the rest is offered');
     });
 
     test('a worker not seen within its lease is offered nothing', async () => {
@@ -197,7 +196,7 @@ for (const kind of dbKinds) {
         pollMs: 60_000,
         jobTypes: [jobType('missed', async () => void ran++)],
       });
-      await waitFor(async () => (await offered(worker)) > 0);
+      await waitFor(async () => (await offered(worker.id)) > 0);
       const jobId = await heldWithoutNotify('missed', worker);
       const done = await waitForStatus(db, jobId, ['succeeded']);
       await worker.stop();
@@ -212,7 +211,7 @@ for (const kind of dbKinds) {
         pollMs: 60_000,
         jobTypes: [jobType('late', async () => {})],
       });
-      await waitFor(async () => (await offered(worker)) > 0);
+      await waitFor(async () => (await offered(worker.id)) > 0);
       const jobId = await heldWithoutNotify('late', worker);
       await worker.stop();
       const { rows } = await db.query(`select host from job_queue where job_id = $1::bigint`, [jobId]);

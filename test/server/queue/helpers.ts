@@ -3,22 +3,10 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach } from 'node:test';
 import type { Db } from '../../../server/db/types.js';
 import type { JobRow } from '../../../server/queue/rows.js';
-import type { JobHandler, JobTypeDefinition } from '../../../server/queue/types.js';
 import { startWorker, type Worker, type WorkerOptions } from '../../../server/queue/worker.js';
 import { type DbKind, openTestDb } from '../../support/db.js';
 
-export function jobType(type: string, handler: JobHandler, extra: Partial<JobTypeDefinition> = {}): JobTypeDefinition {
-  return {
-    type,
-    label: { en: type, fr: type },
-    category: { en: ['Test'], fr: ['Test'] },
-    paramsSchema: { type: 'object' },
-    interruptible: true,
-    requeueable: true,
-    handler,
-    ...extra,
-  };
-}
+export { jobType } from '../fixtures.js';
 
 /** Polls until `check` returns a value other than undefined/false; fails after `timeoutMs`. */
 export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
