@@ -41,6 +41,13 @@ export class RunningJob {
   private dirty = false;
   private lastWriteAt = 0;
   private writeTimer: NodeJS.Timeout | null = null;
+  /**
+   * A throttled write is queued or running: it writes the latest state when it runs, so no other is queued behind
+   * it. Without this, a write slowed down by the database let every progress() call meanwhile queue one more.
+   */
+  private throttledWritePending = false;
+  /** The job ended (or was given up): no throttled write is scheduled any more. */
+  private settled = false;
   private writing: Promise<void> = Promise.resolve();
   private pendingMessages: PendingMessage[] = [];
   /** The write that shows this job running in `jobs`, in flight or done; null while only `job_queue` knows. */
@@ -84,6 +91,7 @@ export class RunningJob {
 
   /** Stops pending writes; what they would have written goes with the completion instead. */
   settle(): void {
+    this.settled = true;
     if (this.writeTimer) clearTimeout(this.writeTimer);
     this.writeTimer = null;
   }
@@ -174,12 +182,19 @@ export class RunningJob {
 
   private changed(): void {
     this.dirty = true;
-    if (this.writeTimer || this.abandoned) return;
+    if (this.writeTimer || this.throttledWritePending || this.settled || this.abandoned) return;
     const wait = this.lastWriteAt + this.options.progressIntervalMs - Date.now();
     this.writeTimer = setTimeout(
       () => {
         this.writeTimer = null;
-        this.write().catch(this.options.onError);
+        this.throttledWritePending = true;
+        this.write()
+          .catch(this.options.onError)
+          .finally(() => {
+            this.throttledWritePending = false;
+            // What changed while it was written goes with the next write, an interval after this one.
+            if (this.dirty) this.changed();
+          });
       },
       Math.max(0, wait),
     );

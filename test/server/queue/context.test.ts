@@ -100,6 +100,43 @@ for (const kind of dbKinds) {
       assert.ok(counted.count() <= 7, `${counted.count()} progress writes`);
     });
 
+    test('progress writes do not pile up while the database is slow', async () => {
+      let writes = 0;
+      const delays = [
+        { marker: 'queue_mark_jobs_running', ms: 200 },
+        { marker: progressWrite, ms: 20 },
+      ];
+      const slow: Db = {
+        ...db,
+        async query(sql, params, options) {
+          const delay = delays.find(({ marker }) => sql.includes(marker) || options?.name === marker);
+          if (delay?.marker === progressWrite) writes++;
+          if (delay) await new Promise((resolve) => setTimeout(resolve, delay.ms));
+          return db.query(sql, params, options);
+        },
+      };
+      const job = await enqueueJob(db, { type: 'busy', ...user });
+      const worker = workers.start({
+        db: slow,
+        progressIntervalMs: 100,
+        jobTypes: [
+          jobType('busy', async ({ progress }) => {
+            const start = Date.now();
+            for (let done = 1; Date.now() - start < 600; done++) {
+              progress(done, null, 'working');
+              await new Promise((resolve) => setTimeout(resolve, 1));
+            }
+          }),
+        ],
+      });
+      const ended = await waitForStatus(db, job.id, ['succeeded']);
+      await worker.stop();
+      // The first write waits 200 ms for the job to be marked running; progress() calls meanwhile queue nothing
+      // more: about one write per 100 ms of the 400 ms left, not one per call.
+      assert.ok(writes >= 2 && writes <= 6, `${writes} progress writes`);
+      assert.ok(ended.progress_done > 100, 'the last progress rides on the completion');
+    });
+
     test('messages, counters and steps are recorded per step and in total', async () => {
       const job = await enqueueJob(db, { type: 'report', ...user });
       const worker = workers.start({
