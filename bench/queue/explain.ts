@@ -41,13 +41,15 @@ export async function explainBatch(db: Db, url: string, queued: number, batch = 
       else lines.push(...plan.filter((line) => /^\S|^ {2}CTE |^ {4}-> /.test(line)).map((line) => `    ${line}`));
     };
     await explain(`claim of ${batch}`, claimJobsSql(batch), ['bench-worker', ['noop'], 30_000, 0]);
-    const { rows } = await client.query<{ id: string; claimed_at: string }>(
-      `select job_id as id, claimed_at::text as claimed_at from job_queue where host = 'bench-worker'`,
+    const { rows } = await client.query<{ id: string; lease_id: string }>(
+      `select u.job_id as id, l.id::text as lease_id
+       from job_leases l cross join lateral unnest(l.job_ids) as u(job_id) where l.worker = 'bench-worker'`,
     );
     await explain(`completion of ${batch}`, completeSucceededJobsSql, [
       'bench-worker',
       rows.map((row) => row.id),
-      rows.map((row) => row.claimed_at),
+      [...new Set(rows.map((row) => row.lease_id))],
+      [],
     ]);
   } finally {
     await client.query('rollback');

@@ -32,10 +32,15 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
     : openPglite(options.dataDir, schema);
 }
 
-/** Runs `server/db/migrations/NNN_*.sql` that have not run yet, in order, each in its own transaction. */
-export async function migrate(db: Db): Promise<void> {
+/**
+ * Runs `server/db/migrations/NNN_*.sql` that have not run yet, in order, in one transaction; with `upTo`, only
+ * those up to and including that file (an upgrade test sets up the schema as it was).
+ */
+export async function migrate(db: Db, options: { upTo?: string } = {}): Promise<void> {
   const folder = fileURLToPath(new URL('./migrations/', import.meta.url));
-  const files = (await readdir(folder)).filter((name) => /^\d{3}_.*\.sql$/.test(name)).sort();
+  const files = (await readdir(folder))
+    .filter((name) => /^\d{3}_.*\.sql$/.test(name) && (!options.upTo || name <= options.upTo))
+    .sort();
   await db.transaction(async (tx) => {
     // Two processes starting at once on one server: the second waits here, then finds the work done.
     if (db.kind === 'postgres')

@@ -3,7 +3,7 @@
  * steps and messages live in memory and reach the database at most once per `progressIntervalMs` (messages also
  * once `maxPendingMessages` wait; the final state rides on the completion, the last messages just before it), so a
  * tight loop of `progress()` or `warn()` costs next to nothing. Before its first write the job is marked running in
- * `jobs` (a claim writes only `job_queue`), so nobody sees progress on a job that reads `queued`.
+ * `jobs` (a claim writes only its lease), so nobody sees progress on a job that reads `queued`.
  */
 import type { Db } from '../db/types.js';
 import type { StepRow } from './rows.js';
@@ -50,7 +50,7 @@ export class RunningJob {
   private settled = false;
   private writing: Promise<void> = Promise.resolve();
   private pendingMessages: PendingMessage[] = [];
-  /** The write that shows this job running in `jobs`, in flight or done; null while only `job_queue` knows. */
+  /** The write that shows this job running in `jobs`, in flight or done; null while only its lease knows. */
   marking: Promise<void> | null = null;
 
   constructor(private readonly options: RunningJobOptions) {
@@ -80,8 +80,8 @@ export class RunningJob {
     return this.options.job.type;
   }
 
-  get claimedAt(): string {
-    return this.options.job.claimed_at;
+  get leaseId(): string {
+    return this.options.job.lease_id;
   }
 
   private started(): Promise<void> {
@@ -112,7 +112,7 @@ export class RunningJob {
           steps: this.state.steps,
         }
       : {};
-    return { id: this.id, claimedAt: this.claimedAt, status, errorCode, errorMessage, ...final };
+    return { id: this.id, leaseId: this.leaseId, status, errorCode, errorMessage, ...final };
   }
 
   /**

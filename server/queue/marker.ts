@@ -1,5 +1,5 @@
 /**
- * When `jobs` shows a claimed job running. A claim writes only `job_queue`; a job still running
+ * When `jobs` shows a claimed job running. A claim writes no `jobs` row; a job still running
  * `markRunningAfterMs` after its claim is marked by a timer, in one statement with the others then due, and a job
  * about to report (progress, message, artifact) is marked first, with whichever others ask in the same turn of the
  * event loop. A job that ends before either is never marked: its completion writes start and end at once.
@@ -36,7 +36,7 @@ export function createMarker(options: {
       db,
       workerId,
       jobs.map((job) => job.id),
-      jobs.map((job) => job.claimedAt),
+      [...new Set(jobs.map((job) => job.leaseId))],
     );
     for (const job of jobs) {
       unmarked.delete(job);

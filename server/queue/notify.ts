@@ -10,7 +10,8 @@ export const jobsQueuedChannel = 'jobs_queued';
 export const jobsInterruptChannel = 'jobs_interrupt';
 
 /**
- * A statement queued one job and gave it to an idle worker (006_claims_in_job_queue.sql). Payload: JSON with the
- * worker id and the job as a claim returns it (params left out when too big for a NOTIFY).
+ * A statement queued one job and gave it to an idle worker (006_claims_in_job_queue.sql, 007_claims_into_leases.sql).
+ * Payload: JSON with the worker id and the job as a claim returns it, its lease included (only the job's id when its
+ * params make it too big for a NOTIFY).
  */
 export const jobsHandedOverChannel = 'jobs_handed_over';

@@ -1,7 +1,7 @@
 /**
- * The worker runtime: claims jobs in batches, runs their handlers (up to `concurrency` at once), buffers their
- * completions into batched writes, keeps their leases alive, recovers jobs whose worker vanished, and honours
- * interrupts. Idle, it sleeps until NOTIFY `jobs_queued` (or a slow safety poll), and offers its free slots: a job
+ * The worker runtime: claims jobs in batches (each claim one lease), runs their handlers (up to `concurrency` at
+ * once), buffers their completions into batched writes, keeps their leases alive, recovers jobs whose worker
+ * vanished, and honours interrupts. Idle, it sleeps until NOTIFY `jobs_queued` (or a slow safety poll), and offers its free slots: a job
  * queued on its own is then handed to it by the queuing statement and starts on the NOTIFY `jobs_handed_over`,
  * without a claim.
  */
@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from '../db/types.js';
 import { RunningJob } from './context.js';
+import { LeaseBook, type LeasePlan } from './leaseBook.js';
 import { createMarker } from './marker.js';
 import { jobsHandedOverChannel, jobsInterruptChannel, jobsQueuedChannel } from './notify.js';
 import { type ClaimedJobRow, claimJobs } from './sql/claimJobs.js';
@@ -18,7 +19,7 @@ import { forceInterruptJob } from './sql/forceInterruptJob.js';
 import { heartbeat } from './sql/heartbeat.js';
 import { readHeldJobs } from './sql/readHeldJobs.js';
 import { recoverExpiredLeases } from './sql/recoverExpiredLeases.js';
-import { releaseJobs } from './sql/releaseJobs.js';
+import { releaseLeases } from './sql/releaseLeases.js';
 import { unregisterWorker } from './sql/unregisterWorker.js';
 import { withdrawOffer } from './sql/withdrawOffer.js';
 import type { JobTypeDefinition } from './types.js';
@@ -46,8 +47,8 @@ export interface WorkerOptions {
   /** Safety poll when no NOTIFY arrives (e.g. a job whose `run_after` came due). */
   pollMs?: number;
   /**
-   * A claimed job still running this long after its claim is marked running in `jobs` (a claim writes only
-   * `job_queue`); one that reports progress, a message or an artifact is marked before that write.
+   * A claimed job still running this long after its claim is marked running in `jobs` (a claim writes only its
+   * lease); one that reports progress, a message or an artifact is marked before that write.
    */
   markRunningAfterMs?: number;
   /** Least time between two progress writes of one job. */
@@ -75,6 +76,8 @@ export const workerDefaults = {
   completionBatchSize: 200,
   completionFlushMs: 2,
   markRunningAfterMs: 50,
+  /** A lease whose last jobs were written by several statements is deleted with the next completions, or after this. */
+  leaseDropMs: 100,
   leaseMs: 30_000,
   recoveryMs: 5_000,
   pollMs: 3_000,
@@ -93,6 +96,7 @@ export function startWorker(options: WorkerOptions): Worker {
   const typeNames = [...jobTypes.keys()];
 
   const running = new Map<string, RunningJob>();
+  const leases = new LeaseBook();
   const graceTimers = new Map<string, NodeJS.Timeout>();
   let pendingCompletions: Completion[] = [];
   /** Handlers that returned, waiting for their last progress write before their completion is buffered. */
@@ -159,10 +163,11 @@ export function startWorker(options: WorkerOptions): Worker {
   }
 
   /**
-   * Jobs this worker started (claimed or handed over), remembered so that a late NOTIFY or the heartbeat finding a
-   * held job never starts one twice.
+   * Jobs this worker started (claimed or handed over), by lease, remembered so that a late NOTIFY or the heartbeat
+   * finding a held job never starts one twice.
    */
   const started = new RecentIds(10_000);
+  const startKey = (row: Pick<ClaimedJobRow, 'id' | 'lease_id'>) => `${row.lease_id}:${row.id}`;
   /** Running hand-offs: when one ends and the offer is used up, the worker claims, which renews the offer. */
   const fromHandOff = new Set<string>();
 
@@ -186,22 +191,28 @@ export function startWorker(options: WorkerOptions): Worker {
   }
 
   function startHandOff(row: ClaimedJobRow): void {
-    if (started.has(row.id)) return;
-    started.add(row.id);
+    if (started.has(startKey(row))) return;
+    started.add(startKey(row));
     offeredSlots = Math.max(0, offeredSlots - 1);
     // Stopping: stop() hands back every job it still holds.
     if (stopping) return;
     // Offered slots are a snapshot: one taken by a claim since goes back to the queue.
     if (running.size + reservedSlots >= settings.concurrency) {
-      releaseJobs(db, id, [row.id]).catch(onError);
+      releaseLeases(db, id, [row.lease_id]).catch(onError);
       return;
     }
     fromHandOff.add(row.id);
-    run(row);
+    run(row, true);
   }
 
-  function run(row: ClaimedJobRow) {
-    started.add(row.id);
+  /** `checked`: the caller has just recorded the job as started (a claim's jobs are recorded here). */
+  function run(row: ClaimedJobRow, checked = false) {
+    if (!checked) {
+      // A heartbeat that met the claim's lease before the claim returned may have started the job already.
+      if (started.has(startKey(row))) return;
+      started.add(startKey(row));
+    }
+    leases.hold({ leaseId: row.lease_id, id: row.id });
     const job = new RunningJob({
       db,
       workerId: id,
@@ -247,7 +258,11 @@ export function startWorker(options: WorkerOptions): Worker {
   function complete(completion: Completion): void {
     pendingCompletions.push(completion);
     if (pendingCompletions.length >= settings.completionBatchSize) flush();
-    else flushTimer ??= setTimeout(flush, settings.completionFlushMs);
+    else scheduleFlush(settings.completionFlushMs);
+  }
+
+  function scheduleFlush(ms: number): void {
+    flushTimer ??= setTimeout(flush, ms);
   }
 
   function flush(): Promise<void> {
@@ -255,29 +270,47 @@ export function startWorker(options: WorkerOptions): Worker {
     flushTimer = null;
     const batch = pendingCompletions;
     pendingCompletions = [];
-    if (batch.length === 0) return flushing;
+    if (batch.length === 0 && !leases.hasDroppable) return flushing;
     const plain = batch.filter(isPlainSuccess);
     const detailed = batch.filter((completion) => !isPlainSuccess(completion));
-    const write = Promise.all([
-      plain.length > 0
-        ? completeSucceededJobs(
-            db,
-            id,
-            plain.map((completion) => completion.id),
-            plain.map((completion) => completion.claimedAt),
-          )
-        : null,
-      detailed.length > 0 ? completeJobs(db, id, detailed) : null,
-    ]).then(
-      () => {},
+    // With no job to end, the plain statement still runs: it deletes the leases left to drop.
+    const statements = detailed.length === 0 ? [plain] : plain.length === 0 ? [detailed] : [plain, detailed];
+    const plans = leases.plan(statements);
+    const write = Promise.all(
+      statements.map((completions, index) => {
+        const plan = plans[index] as LeasePlan;
+        const written =
+          completions === plain
+            ? completeSucceededJobs(
+                db,
+                id,
+                plain.map((completion) => completion.id),
+                plan,
+              )
+            : completeJobs(db, id, completions, plan);
+        return afterLeaseWrite(written, plan);
+      }),
+    ).then(() => {});
+    flushing = Promise.all([flushing, write]).then(() => {});
+    return flushing;
+  }
+
+  /**
+   * Books a statement planned by `leases` as settled. A failed one leaves its jobs held by their lease, which is no
+   * longer deleted: once its other jobs are done the heartbeat stops renewing it and lease recovery settles them (or
+   * stop() hands them back to the queue first: they may run again, never get lost).
+   */
+  function afterLeaseWrite(written: Promise<unknown>, plan: LeasePlan): Promise<void> {
+    return written.then(
+      () => {
+        leases.settled(plan, true);
+        if (leases.hasDroppable) scheduleFlush(settings.leaseDropMs);
+      },
       (error) => {
-        // The jobs stay held by this worker; heartbeats stop for them, so lease recovery settles them (or stop()
-        // hands them back to the queue first: they may run again, never get lost).
+        leases.settled(plan, false);
         onError(error);
       },
     );
-    flushing = Promise.all([flushing, write]).then(() => {});
-    return flushing;
   }
 
   function interrupt(jobId: string): void {
@@ -289,7 +322,8 @@ export function startWorker(options: WorkerOptions): Worker {
       graceTimers.delete(jobId);
       if (!running.has(jobId)) return;
       abandon(job);
-      forceInterruptJob(db, id, jobId, job.claimedAt).catch(onError);
+      const [plan] = leases.plan([[job]]) as [LeasePlan];
+      afterLeaseWrite(forceInterruptJob(db, id, jobId, plan), plan);
     }, graceMs);
     graceTimers.set(jobId, timer);
   }
@@ -302,10 +336,21 @@ export function startWorker(options: WorkerOptions): Worker {
 
   async function beat(): Promise<void> {
     const ids = [...running.keys()];
-    const held = await heartbeat(db, id, ids, settings.leaseMs);
-    const statuses = new Map(held.map((row) => [row.id, row.status]));
-    // Held here but never started: a hand-off whose NOTIFY was lost (e.g. while the listener reconnected).
-    const missed = held.filter((row) => row.status === null && !started.has(row.id)).map((row) => row.id);
+    const held = await heartbeat(db, id, ids, settings.leaseMs, leases.renewable());
+    const statuses = new Map<string, string>();
+    const unlisted = new Set<string>();
+    const missed: string[] = [];
+    for (const row of held) {
+      const leaseId = row.lease_id;
+      if (leaseId === null) statuses.set(row.id, row.status);
+      else {
+        unlisted.add(leaseId);
+        // Held here but never started: a hand-off whose NOTIFY was lost (e.g. while the listener reconnected).
+        if (!leases.has(leaseId) && !started.has(startKey({ id: row.id, lease_id: leaseId }))) missed.push(row.id);
+      }
+    }
+    // A lapsing lease that no longer holds unfinished jobs was recovered: nothing is left to know of it.
+    for (const leaseId of leases.lapsing()) if (!unlisted.has(leaseId)) leases.forget(leaseId);
     if (missed.length > 0 && !stopping) startHeld(missed);
     for (const jobId of ids) {
       const job = running.get(jobId);
@@ -314,6 +359,7 @@ export function startWorker(options: WorkerOptions): Worker {
       if (status === 'interrupting') interrupt(jobId);
       else if (status === undefined && !job.abandoned && running.has(jobId)) {
         // Another worker recovered it (our lease lapsed): stop the handler, its result no longer counts.
+        leases.forget(job.leaseId);
         job.abort(new Error('The worker lost this job (lease expired).'));
         abandon(job);
       }
@@ -393,7 +439,7 @@ export function startWorker(options: WorkerOptions): Worker {
       await flush();
       await Promise.all(leftover.map((job) => job.flushed()));
       // The unfinished jobs, and hand-offs that arrived while stopping, go back to the queue.
-      await releaseJobs(db, id, null).catch(onError);
+      await releaseLeases(db, id, null).catch(onError);
       await unregisterWorker(db, id).catch(onError);
     },
   };

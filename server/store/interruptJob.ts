@@ -4,14 +4,15 @@ import type { JobRow } from './rows.js';
 
 /**
  * A queued job that no worker has taken: it ends `interrupted` at once and leaves the queue (removing its
- * `job_queue` row keeps the other jobs' positions exact). Returns null if a worker holds it: a claim writes only
- * `job_queue`, so a job can read `queued` in `jobs` while its handler runs; it is interrupted as a running one.
+ * `job_queue` row keeps the other jobs' positions exact). Returns null if a worker holds it: a claim moves the job
+ * from `job_queue` to a lease and writes no `jobs` row, so a job can read `queued` in `jobs` while its handler runs;
+ * it is interrupted as a running one.
  */
 export async function interruptQueuedJob(tx: Queryable, id: string, actor: Actor): Promise<JobRow | null> {
   const { rows } = await tx.query<JobRow>(
     `
 with dequeued as (
-  delete from job_queue where job_id = $1::bigint and host is null
+  delete from job_queue where job_id = $1::bigint
   returning job_id
 )
 update jobs

@@ -12,7 +12,7 @@ const positionCap = 10_000;
 
 /**
  * Why each of these queued jobs waits: its place in claim order, whether any worker was seen lately, and whether
- * it is waiting for a retry. Positions come from the queue's own table (`job_queue`, waiting rows in
+ * it is waiting for a retry. Positions come from the queue's own table (`job_queue`, which holds waiting jobs only, in
  * `job_queue_due_idx` order, which is what claims walk), never from the job history. Reads at most `positionCap`
  * queue entries for a whole page: the entries ahead of the page's earliest job are counted once, then the page's
  * stretch of the queue is walked in index order. (Numbering the queue's head in one window query made
@@ -30,7 +30,7 @@ export async function queueInfo(db: Queryable, ids: readonly string[]): Promise<
 select j.id, q.run_after::text as run_after, coalesce(q.run_after, j.run_after) > now() as retry_wait,
   exists (select 1 from workers w where w.last_seen_at > now() - make_interval(secs => $2::int)) as worker_alive
 from jobs j
-left join job_queue q on q.job_id = j.id and q.host is null
+left join job_queue q on q.job_id = j.id
 where j.id = any($1::bigint[]) and j.status = 'queued'
 order by q.run_after, j.id`,
     [ids, workerSilenceSeconds],
@@ -62,7 +62,7 @@ async function countAhead(db: Queryable, runAfter: string, id: string): Promise<
     `
 select count(*)::int as n from (
   select 1 from job_queue
-  where host is null and (run_after, job_id) < ($1::timestamptz, $2::bigint)
+  where (run_after, job_id) < ($1::timestamptz, $2::bigint)
   limit $3::int
 ) ahead`,
     [runAfter, id, positionCap],
@@ -74,7 +74,7 @@ async function queueFrom(db: Queryable, runAfter: string, id: string, limit: num
   const { rows } = await db.query<{ job_id: string }>(
     `
 select job_id from job_queue
-where host is null and (run_after, job_id) >= ($1::timestamptz, $2::bigint)
+where (run_after, job_id) >= ($1::timestamptz, $2::bigint)
 order by run_after, job_id
 limit $3::int`,
     [runAfter, id, limit],

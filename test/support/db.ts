@@ -17,17 +17,21 @@ export function randomSchemaName(): string {
   return `test_${randomBytes(6).toString('hex')}`;
 }
 
-export async function openTestDb(kind: DbKind, options: { maxConnections?: number } = {}): Promise<Db> {
+/** `migrateUpTo`: the schema as it was after that migration, for an upgrade test (default: every migration). */
+export async function openTestDb(
+  kind: DbKind,
+  options: { maxConnections?: number; migrateUpTo?: string } = {},
+): Promise<Db> {
   const schema = randomSchemaName();
   if (kind === 'pglite') {
     const db = await openDb({ schema });
-    await migrate(db);
+    await migrate(db, { upTo: options.migrateUpTo });
     return db;
   }
   const db = await openDb({ url: testDatabaseUrl, schema, maxConnections: options.maxConnections });
   const close = db.close.bind(db);
   try {
-    await migrate(db);
+    await migrate(db, { upTo: options.migrateUpTo });
   } catch (error) {
     // A broken migration must not leave a schema behind for every test file that tried.
     await close();

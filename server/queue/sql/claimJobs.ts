@@ -1,12 +1,10 @@
 import type { Queryable } from '../../db/types.js';
 import type { JobRow } from '../rows.js';
 
-export type ClaimedJobRow = Pick<
-  JobRow,
-  'id' | 'type' | 'status' | 'params' | 'attempt' | 'max_attempts' | 'user_id' | 'locale'
-> & {
-  /** When the claim took the job (the database's clock, as text to keep microseconds): its `started_at`. */
-  claimed_at: string;
+/** What a handler's context needs of a job it starts. */
+export type ClaimedJobRow = Pick<JobRow, 'id' | 'type' | 'params' | 'attempt' | 'user_id' | 'locale'> & {
+  /** The `job_leases` row that holds the job for its worker (its `claimed_at` is the job's start). */
+  lease_id: string;
 };
 
 /**
@@ -16,13 +14,14 @@ export type ClaimedJobRow = Pick<
  * constant it keeps one generic plan per connection.
  *
  * The scan walks `job_queue` (waiting jobs only, so history costs nothing) with SKIP LOCKED, so any number of
- * workers claim at once without waiting on each other. The claim is written to `job_queue` alone (host, time,
- * lease): `jobs` is only read, so the claim fires none of the live-event triggers on `jobs` and leaves no new
- * version of a wide row. The worker marks the job running in `jobs` later if it runs long enough to be seen
- * (markJobsRunning), otherwise its completion writes start and end at once. `attempt` is the attempt this claim
- * starts. A row whose job is no longer queued (interrupted or deleted while waiting) is dropped here. A claim that
- * comes back short found the queue empty: the worker offers its remaining slots for hand-off (006_claims_in_job_queue
- * .sql), so the next single job queued goes straight to it; a full claim withdraws the offer.
+ * workers claim at once without waiting on each other. The claim deletes the queue rows it takes and writes one
+ * `job_leases` row for all of them (007_claims_into_leases.sql): `jobs` is only read, so the claim fires none of
+ * the live-event triggers on `jobs` and leaves no new version of a wide row. The worker marks a job running in
+ * `jobs` later if it runs long enough to be seen (markJobsRunning), otherwise its completion writes start and end
+ * at once. `attempt` is the attempt this claim starts. A queue row whose job is no longer queued (interrupted or
+ * deleted while waiting) is deleted with the others and leased to nobody. A claim that comes back short found the
+ * queue empty: the worker offers its remaining slots for hand-off (006_claims_in_job_queue.sql), so the next single
+ * job queued goes straight to it; a full claim withdraws the offer.
  * `= any(array(…))` keeps every access on primary keys: with `from picked` PGlite's planner hash-joined a
  * sequential scan of `jobs` (15 ms per claim at 10,000 rows).
  */
@@ -30,21 +29,23 @@ export const claimJobsSql = (limit: number) => `
 with picked as (
   select job_id
   from job_queue
-  where host is null and run_after <= now() and type = any($2::text[])
+  where run_after <= now() and type = any($2::text[])
   order by run_after, job_id
   limit ${limit}
   for update skip locked
-), claimed as (
-  select id, type, status, params, attempt + 1 as attempt, max_attempts, user_id, locale
-  from jobs
-  where id = any(array(select job_id from picked)) and status = 'queued'
-), held as (
-  update job_queue
-  set host = $1::text, claimed_at = now(), lease_expires_at = now() + $3::integer * interval '1 millisecond'
-  where job_id = any(array(select id from claimed))
-), stale as (
+), taken as (
   delete from job_queue
-  where job_id = any(array(select job_id from picked except all select id from claimed))
+  where job_id = any(array(select job_id from picked))
+  returning job_id
+), claimed as (
+  select id, type, params, attempt + 1 as attempt, user_id, locale
+  from jobs
+  where id = any(array(select job_id from taken)) and status = 'queued'
+), lease as (
+  insert into job_leases (worker, lease_expires_at, job_ids)
+  select $1::text, now() + $3::integer * interval '1 millisecond', array(select id from claimed)
+  where exists (select from claimed)
+  returning id
 ), offer as (
   -- Short of the batch by picking, not by stale rows: only then is the queue empty for this worker.
   select case when (select count(*) from picked) < ${limit} then $4::integer - count(*)::integer else 0 end
@@ -57,7 +58,7 @@ with picked as (
   where workers.id = $1::text
     and (workers.free_slots, workers.job_types, workers.lease_ms) is distinct from (offer.free_slots, $2::text[], $3::integer)
 )
-select claimed.*, now()::text as claimed_at from claimed`;
+select claimed.*, (select id::text from lease) as lease_id from claimed`;
 
 /**
  * Takes up to `limit` due jobs of the given types for `workerId`, oldest first; their lease starts now. Short of

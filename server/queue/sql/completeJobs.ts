@@ -1,10 +1,12 @@
 import type { Queryable } from '../../db/types.js';
+import type { LeasePlan } from '../leaseBook.js';
 import type { StepRow } from '../rows.js';
+import { claimedAtOfHeld, heldByLeases } from './leases.js';
 
 export interface Completion {
   id: string;
-  /** When the job was claimed (`ClaimedJobRow.claimed_at`): its start, if it was never marked running. */
-  claimedAt: string;
+  /** The lease that holds the job (`ClaimedJobRow.lease_id`). */
+  leaseId: string;
   status: 'succeeded' | 'failed' | 'interrupted';
   errorCode?: string | null;
   /** Also recorded as an error message of the job. */
@@ -16,10 +18,11 @@ export interface Completion {
 }
 
 /**
- * $1 worker id; then one array per field, one element per job.
+ * $1 worker id, $2 the jobs, $3 leases to delete and $4 leases to keep (as in completeSucceededJobs); then one
+ * array per field, one element per job.
  *
  * Many jobs end in one statement: the worker buffers completions and flushes them together. Only jobs this worker
- * still holds in `job_queue` are touched, so a job whose lease expired and went elsewhere is not overwritten; one
+ * still holds by a lease are touched, so a job whose lease expired and went elsewhere is not overwritten; one
  * interrupted meanwhile ends `interrupted`; one never marked running gets its host, start and attempt here.
  * This general form carries per-job outcomes; plain successes take `completeSucceededJobs`, whose plan cannot go
  * wrong: the join with `unnest` here leaves the planner a choice (before `= any(…)` was added, it nest-looped
@@ -27,21 +30,16 @@ export interface Completion {
  * error or a report.
  */
 export const completeJobsSql = `
-with done as (
+with ${heldByLeases}, done as (
   select *
   from unnest(
-    $2::bigint[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::integer[], $8::text[], $9::jsonb[], $10::jsonb[],
-    $11::timestamptz[]
-  ) as d (id, status, error_code, error_message, progress_done, progress_total, progress_message, counters, steps,
-    claimed_at)
-), dequeued as (
-  delete from job_queue
-  where job_id = any($2::bigint[]) and host = $1::text
-  returning job_id
+    $2::bigint[], $5::text[], $6::text[], $7::text[], $8::integer[], $9::integer[], $10::text[], $11::jsonb[],
+    $12::jsonb[]
+  ) as d (id, status, error_code, error_message, progress_done, progress_total, progress_message, counters, steps)
 ), ended as (
   update jobs
   set status = case when jobs.status = 'interrupting' then 'interrupted' else done.status end,
-    host = $1::text, started_at = coalesce(jobs.started_at, done.claimed_at),
+    host = $1::text, started_at = coalesce(jobs.started_at, ${claimedAtOfHeld}),
     attempt = jobs.attempt + (jobs.host is null)::integer, ended_at = now(), updated_at = now(),
     error_code = done.error_code, error_message = done.error_message,
     errors = jobs.errors + (done.error_message is not null)::integer,
@@ -51,7 +49,7 @@ with done as (
     counters = coalesce(done.counters, jobs.counters),
     steps = coalesce(done.steps, jobs.steps)
   from done
-  where jobs.id = done.id and jobs.id = any(array(select job_id from dequeued))
+  where jobs.id = any((select ids from held)::bigint[]) and jobs.id = done.id
     and jobs.status in ('queued', 'running', 'interrupting')
   returning jobs.id, done.error_message
 ), error_messages as (
@@ -63,12 +61,19 @@ with done as (
 select id from ended`;
 
 /** Ends the jobs this worker holds; returns the ids actually ended. */
-export async function completeJobs(db: Queryable, workerId: string, completions: Completion[]): Promise<string[]> {
+export async function completeJobs(
+  db: Queryable,
+  workerId: string,
+  completions: Completion[],
+  leases: LeasePlan,
+): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     completeJobsSql,
     [
       workerId,
       completions.map((c) => c.id),
+      leases.finished,
+      leases.kept,
       completions.map((c) => c.status),
       completions.map((c) => c.errorCode ?? null),
       completions.map((c) => c.errorMessage ?? null),
@@ -77,7 +82,6 @@ export async function completeJobs(db: Queryable, workerId: string, completions:
       completions.map((c) => c.progress?.message ?? null),
       completions.map((c) => (c.counters ? JSON.stringify(c.counters) : null)),
       completions.map((c) => (c.steps ? JSON.stringify(c.steps) : null)),
-      completions.map((c) => c.claimedAt),
     ],
     { name: 'queue_complete_jobs' },
   );

@@ -1,27 +1,25 @@
 import type { Queryable } from '../../db/types.js';
+import type { LeasePlan } from '../leaseBook.js';
+import { claimedAtOfHeld, heldByLeases } from './leases.js';
 
 /**
- * $1 worker id, $2 ids of jobs whose handler returned and that have nothing else to record, $3 when each was
- * claimed (same order).
+ * $1 worker id, $2 ids of jobs whose handler returned and that have nothing else to record, $3 leases of this
+ * worker none of whose jobs runs any more (deleted here), $4 leases these jobs belong to that still hold running
+ * jobs (locked here, `for key share`).
  *
  * The hot path's last statement: the worker buffers these and ends them together, every `completionFlushMs` or
  * `completionBatchSize` jobs, so 50,000 no-op jobs take 250–500 statements, not 50,000. Only jobs this worker
- * still holds in `job_queue` are ended (a job whose lease expired and went elsewhere is not overwritten), and
- * deleting their queue rows is what takes them. A job that was never marked running gets its host, start and
- * attempt here, so a short job writes its `jobs` row once. One interrupted meanwhile ends `interrupted`. No join:
- * `= any` walks primary keys, `array_position` finds each claim time, and the update is HOT.
+ * still holds by a lease are ended (leases.ts): a lease that lapsed and was recovered is gone, so a job that went
+ * elsewhere is not overwritten. A job that was never marked running gets its host, start (its claim) and attempt
+ * here, so a short job writes its `jobs` row once. One interrupted meanwhile ends `interrupted`. The update is HOT.
  */
 export const completeSucceededJobsSql = `
-with dequeued as (
-  delete from job_queue
-  where job_id = any($2::bigint[]) and host = $1::text
-  returning job_id
-)
+with ${heldByLeases}
 update jobs
 set status = case when status = 'interrupting' then 'interrupted' else 'succeeded' end,
-  host = $1::text, started_at = coalesce(started_at, ($3::timestamptz[])[array_position($2::bigint[], id)]),
+  host = $1::text, started_at = coalesce(started_at, ${claimedAtOfHeld}),
   attempt = attempt + (host is null)::integer, ended_at = now(), updated_at = now()
-where id = any(array(select job_id from dequeued)) and status in ('queued', 'running', 'interrupting')
+where id = any((select ids from held)::bigint[]) and status in ('queued', 'running', 'interrupting')
 returning id`;
 
 /** Ends the plain successes among the jobs this worker holds; returns the ids actually ended. */
@@ -29,10 +27,12 @@ export async function completeSucceededJobs(
   db: Queryable,
   workerId: string,
   ids: string[],
-  claimedAts: string[],
+  leases: LeasePlan,
 ): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(completeSucceededJobsSql, [workerId, ids, claimedAts], {
-    name: 'queue_complete_succeeded_jobs',
-  });
+  const { rows } = await db.query<{ id: string }>(
+    completeSucceededJobsSql,
+    [workerId, ids, leases.finished, leases.kept],
+    { name: 'queue_complete_succeeded_jobs' },
+  );
   return rows.map((row) => row.id);
 }

@@ -1,25 +1,26 @@
 import type { Queryable } from '../../db/types.js';
+import type { LeasePlan } from '../leaseBook.js';
+import { claimedAtOfHeld, heldByLeases } from './leases.js';
 
-/** The handler ignored the abort past the grace period: the job ends `interrupted` and `forced` without it. */
+/**
+ * The handler ignored the abort past the grace period: the job ends `interrupted` and `forced` without it, if this
+ * worker still holds it by its lease (deleted or locked as `leases` says, see leases.ts).
+ */
 export async function forceInterruptJob(
   db: Queryable,
   workerId: string,
   jobId: string,
-  claimedAt: string,
+  leases: LeasePlan,
 ): Promise<boolean> {
   const { rows } = await db.query<{ id: string }>(
     `
-with dequeued as (
-  delete from job_queue
-  where job_id = $2::bigint and host = $1::text
-  returning job_id
-)
+with ${heldByLeases}
 update jobs
-set status = 'interrupted', forced = true, host = $1::text, started_at = coalesce(started_at, $3::timestamptz),
+set status = 'interrupted', forced = true, host = $1::text, started_at = coalesce(started_at, ${claimedAtOfHeld}),
   attempt = attempt + (host is null)::integer, ended_at = now(), updated_at = now()
-where id = any(array(select job_id from dequeued)) and status in ('queued', 'running', 'interrupting')
+where id = any((select ids from held)::bigint[]) and status in ('queued', 'running', 'interrupting')
 returning id`,
-    [workerId, jobId, claimedAt],
+    [workerId, [jobId], leases.finished, leases.kept],
   );
   return rows.length === 1;
 }

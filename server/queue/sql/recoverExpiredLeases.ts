@@ -4,27 +4,27 @@ import type { JobRow } from '../rows.js';
 export type RecoveredJobRow = Pick<JobRow, 'id' | 'status' | 'host'>;
 
 /**
- * Jobs whose worker stopped heartbeating (crashed, killed, cut off), found by their lapsed lease in `job_queue`.
- * A job with attempts left goes back to the queue; otherwise it fails with `lease_expired` (an interrupted one ends
- * `interrupted`). A job its worker had not marked running yet counts the lost attempt the same way. Any worker may
- * run this: SKIP LOCKED keeps two recoveries (and a recovery and the worker's own late completion) from touching
- * the same job. Queue rows whose job already ended are dropped. `cross join lateral` and `= any(array(…))` keep
- * every access to `jobs` on its primary key.
+ * Jobs whose worker stopped heartbeating (crashed, killed, cut off), found by their lapsed lease. A job with
+ * attempts left goes back to the queue; otherwise it fails with `lease_expired` (an interrupted one ends
+ * `interrupted`). A job its worker had not marked running yet counts the lost attempt the same way. The lease is
+ * deleted; the jobs of it that already ended are left as they are. Any worker may run this: SKIP LOCKED keeps two
+ * recoveries (and a recovery and the worker's own late completion, which locks the lease) from taking the same
+ * lease. `cross join lateral` and `= any(array(…))` keep every access to `jobs` on its primary key.
  */
 export async function recoverExpiredLeases(db: Queryable): Promise<RecoveredJobRow[]> {
   const { rows } = await db.query<RecoveredJobRow>(
     `
 with expired as (
-  select job_id, host, claimed_at, lease_expires_at
-  from job_queue
-  where host is not null and lease_expires_at < now()
-  for update skip locked
+  delete from job_leases
+  where id = any(array(select id from job_leases where lease_expires_at < now() for update skip locked))
+  returning worker, claimed_at, lease_expires_at, job_ids
 ), lost as (
-  select j.id, j.status as was, e.host as lost_host, e.lease_expires_at as expired_at, e.claimed_at,
+  select j.id, j.status as was, e.worker as lost_host, e.lease_expires_at as expired_at, e.claimed_at,
     j.host is null as unmarked,
     (j.status in ('queued', 'running') and j.attempt + (j.host is null)::integer < j.max_attempts) as retry
   from expired e
-  cross join lateral (select id, status, host, attempt, max_attempts from jobs where id = e.job_id) j
+  cross join lateral unnest(e.job_ids) as u(job_id)
+  cross join lateral (select id, status, host, attempt, max_attempts from jobs where id = u.job_id) j
   where j.status in ('queued', 'running', 'interrupting')
 ), recovered as (
   update jobs
@@ -45,14 +45,10 @@ with expired as (
     warnings = jobs.warnings + lost.retry::integer
   from lost
   where jobs.id = any(array(select id from lost)) and jobs.id = lost.id
-  returning jobs.id, jobs.status, lost.lost_host as host, jobs.attempt, jobs.max_attempts
+  returning jobs.id, jobs.type, jobs.status, jobs.run_after, lost.lost_host as host, jobs.attempt, jobs.max_attempts
 ), requeued as (
-  update job_queue
-  set host = null, claimed_at = null, lease_expires_at = null, run_after = now()
-  where job_id = any(array(select id from recovered where status = 'queued'))
-), dequeued as (
-  delete from job_queue
-  where job_id = any(array(select job_id from expired except all select id from recovered where status = 'queued'))
+  insert into job_queue (job_id, type, run_after)
+  select id, type, run_after from recovered where status = 'queued'
 ), messages as (
   insert into job_messages (job_id, level, message)
   select id, case when status = 'queued' then 'warning' else 'error' end,

@@ -6,7 +6,17 @@ import { claimJobs } from '../../../server/queue/sql/claimJobs.js';
 import type { JobContext } from '../../../server/queue/types.js';
 import type { Worker } from '../../../server/queue/worker.js';
 import { dbKinds } from '../../support/db.js';
-import { countingDb, jobById, jobType, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
+import {
+  countingDb,
+  isWaiting,
+  jobById,
+  jobType,
+  leaseByHand,
+  leaseHolder,
+  useQueueSchema,
+  waitFor,
+  waitForStatus,
+} from './helpers.js';
 
 const user = { userId: 'u1', userName: 'User One' };
 
@@ -23,11 +33,7 @@ for (const kind of dbKinds) {
      */
     async function heldWithoutNotify(type: string, worker: Worker): Promise<string> {
       const job = await enqueueJob(db, { type, ...user, runAfter: new Date(Date.now() + 60_000) });
-      await db.query(
-        `update job_queue set host = $2::text, claimed_at = now(), lease_expires_at = now() + interval '30 seconds'
-         where job_id = $1::bigint`,
-        [job.id, worker.id],
-      );
+      await leaseByHand(db, job.id, worker.id);
       return job.id;
     }
 
@@ -147,12 +153,7 @@ for (const kind of dbKinds) {
       // As if the worker's offer were out of date: it has no free slot.
       await db.query(`update workers set free_slots = 1 where id = $1::text`, [worker.id]);
       const second = await enqueueJob(db, { type: 'gated', ...user });
-      await waitFor(async () => {
-        const { rows } = await db.query(`select 1 from job_queue where job_id = $1::bigint and host is null`, [
-          second.id,
-        ]);
-        return rows.length === 1;
-      });
+      await waitFor(async () => (await isWaiting(db, second.id)) && (await leaseHolder(db, second.id)) === null);
       assert.equal((await jobById(db, second.id)).attempt, 0, 'handing back uses no attempt');
       release();
       await waitForStatus(db, first.id, ['succeeded']);
@@ -182,10 +183,8 @@ for (const kind of dbKinds) {
          values ('gone', now() - interval '1 minute', '{lost}', 10, 30000)`,
       );
       const job = await enqueueJob(db, { type: 'lost', ...user });
-      const { rows } = await db.query<{ host: string | null }>(`select host from job_queue where job_id = $1::bigint`, [
-        job.id,
-      ]);
-      assert.deepEqual(rows, [{ host: null }]);
+      assert.equal(await isWaiting(db, job.id), true);
+      assert.equal(await leaseHolder(db, job.id), null);
     });
 
     test('a held job whose NOTIFY never came is started from the heartbeat', async () => {
@@ -214,14 +213,14 @@ for (const kind of dbKinds) {
       await waitFor(async () => (await offered(worker.id)) > 0);
       const jobId = await heldWithoutNotify('late', worker);
       await worker.stop();
-      const { rows } = await db.query(`select host from job_queue where job_id = $1::bigint`, [jobId]);
-      assert.deepEqual(rows, [{ host: null }]);
+      assert.equal(await isWaiting(db, jobId), true);
+      assert.equal(await leaseHolder(db, jobId), null);
       const back = await jobById(db, jobId);
       assert.equal(back.status, 'queued');
       assert.equal(back.attempt, 0);
       const next = await enqueueJob(db, { type: 'late', ...user });
-      const { rows: held } = await db.query(`select host from job_queue where job_id = $1::bigint`, [next.id]);
-      assert.deepEqual(held, [{ host: null }], 'a stopped worker is handed nothing');
+      assert.equal(await leaseHolder(db, next.id), null, 'a stopped worker is handed nothing');
+      assert.equal(await isWaiting(db, next.id), true);
     });
   });
 }

@@ -77,7 +77,32 @@ export function countingDb(db: Db, marker: string): { db: Db; count: () => numbe
 }
 
 export async function resetTables(db: Db): Promise<void> {
-  await db.query(`truncate jobs, job_queue, workers restart identity cascade`);
+  await db.query(`truncate jobs, job_queue, job_leases, workers restart identity cascade`);
+}
+
+/** The worker whose lease holds the job, or null if no lease does. */
+export async function leaseHolder(db: Db, jobId: string): Promise<string | null> {
+  const { rows } = await db.query<{ worker: string }>(`select worker from job_leases where $1::bigint = any(job_ids)`, [
+    jobId,
+  ]);
+  return rows[0]?.worker ?? null;
+}
+
+/** Whether the job waits in `job_queue` for a claim. */
+export async function isWaiting(db: Db, jobId: string): Promise<boolean> {
+  const { rows } = await db.query(`select 1 from job_queue where job_id = $1::bigint`, [jobId]);
+  return rows.length === 1;
+}
+
+/** What a claim or a hand-off writes for one job, by hand: out of the queue, into a lease of `workerId`. */
+export async function leaseByHand(db: Db, jobId: string, workerId: string): Promise<void> {
+  await db.query(
+    `
+with taken as (delete from job_queue where job_id = $1::bigint returning job_id)
+insert into job_leases (worker, lease_expires_at, job_ids)
+select $2::text, now() + interval '30 seconds', array[job_id] from taken`,
+    [jobId, workerId],
+  );
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Db } from '../../../server/db/types.js';
 import { enqueueJob } from '../../../server/queue/enqueue.js';
 import { claimJobs } from '../../../server/queue/sql/claimJobs.js';
 import { dbKinds } from '../../support/db.js';
-import { countingDb, jobById, jobType, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
+import { countingDb, jobById, jobType, leaseHolder, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
 
 const user = { userId: 'u1', userName: 'User One' };
 
@@ -65,12 +65,9 @@ for (const kind of dbKinds) {
       const worker = workers.start({ db: counted.db, recoveryMs: 20, jobTypes: [jobType('other', async () => {})] });
       await waitFor(async () => counted.count() >= 3);
       await worker.stop();
-      // The vanished worker's claim stands: its queue row still holds the job, which `jobs` never saw start.
+      // The vanished worker's claim stands: its lease still holds the job, which `jobs` never saw start.
       assert.equal((await jobById(db, job.id)).status, 'queued');
-      const { rows } = await db.query<{ host: string }>(`select host from job_queue where job_id = $1::bigint`, [
-        job.id,
-      ]);
-      assert.deepEqual(rows, [{ host: 'vanished-worker' }]);
+      assert.equal(await leaseHolder(db, job.id), 'vanished-worker');
     });
 
     test('a worker that lost its job to recovery abandons the handler and does not overwrite the outcome', async () => {
@@ -97,7 +94,7 @@ for (const kind of dbKinds) {
       // Another worker recovered it meanwhile (e.g. this one was paused past its lease).
       await db.query(
         `
-with taken as (delete from job_queue where job_id = $1::bigint)
+with taken as (delete from job_leases where $1::bigint = any(job_ids))
 update jobs set status = 'failed', error_code = 'lease_expired', ended_at = now() where id = $1::bigint`,
         [job.id],
       );

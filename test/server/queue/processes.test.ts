@@ -101,7 +101,7 @@ from job_runs`);
     child.kill('SIGKILL');
     await once(child, 'exit');
     const { rows: leases } = await db.query<{ lease_expires_at: Date }>(
-      `select lease_expires_at from job_queue where job_id = $1::bigint`,
+      `select lease_expires_at from job_leases where $1::bigint = any(job_ids)`,
       [single.id],
     );
     const leaseEnd = leases[0]?.lease_expires_at as Date;

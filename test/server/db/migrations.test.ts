@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { migrate } from '../../../server/db/index.js';
+import type { Db } from '../../../server/db/types.js';
+import { enqueueJob } from '../../../server/queue/enqueue.js';
+import { claimJobs } from '../../../server/queue/sql/claimJobs.js';
+import { recoverExpiredLeases } from '../../../server/queue/sql/recoverExpiredLeases.js';
+import { dbKinds, openTestDb } from '../../support/db.js';
+
+const user = { userId: 'u1', userName: 'User One' };
+
+for (const kind of dbKinds) {
+  describe(`upgrading a live queue to 007 (claims into leases), on ${kind}`, () => {
+    let db: Db;
+    let waiting: string;
+    let held: string;
+    before(async () => {
+      db = await openTestDb(kind, { migrateUpTo: '006_claims_in_job_queue.sql' });
+      // As 006 left a queue in use: one job waiting, one held by a worker in its queue row.
+      waiting = (await enqueueJob(db, { type: 'upgrade', ...user })).id;
+      held = (await enqueueJob(db, { type: 'upgrade', ...user, maxAttempts: 2 })).id;
+      await db.query(
+        `update job_queue set host = 'old-worker', claimed_at = '2026-12-01 10:00:00+00',
+           lease_expires_at = '2026-12-01 10:00:30+00'
+         where job_id = $1::bigint`,
+        [held],
+      );
+      await migrate(db);
+    });
+    after(async () => {
+      await db.close();
+    });
+
+    test('a held job moves to a lease of its worker, claim time and lease end kept; the queue keeps the waiting one', async () => {
+      const { rows: leases } = await db.query<{
+        worker: string;
+        claimed_at: Date;
+        lease_expires_at: Date;
+        job_ids: string[];
+      }>(`select worker, claimed_at, lease_expires_at, job_ids from job_leases`);
+      assert.deepEqual(leases, [
+        {
+          worker: 'old-worker',
+          claimed_at: new Date('2026-12-01T10:00:00Z'),
+          lease_expires_at: new Date('2026-12-01T10:00:30Z'),
+          job_ids: [held],
+        },
+      ]);
+      const { rows: queue } = await db.query<{ job_id: string }>(`select job_id from job_queue`);
+      assert.deepEqual(queue, [{ job_id: waiting }]);
+    });
+
+    test('a claim after the upgrade takes the waiting job only; the held one is recovered from its lapsed lease', async () => {
+      await db.query(`insert into workers (id) values ('new-worker')`);
+      const claimed = await claimJobs(db, 'new-worker', ['upgrade'], 10, 60_000, 10);
+      assert.deepEqual(
+        claimed.map((row) => row.id),
+        [waiting],
+      );
+      const recovered = await recoverExpiredLeases(db);
+      assert.deepEqual(recovered, [{ id: held, status: 'queued', host: 'old-worker' }]);
+      const again = await claimJobs(db, 'new-worker', ['upgrade'], 10, 60_000, 10);
+      assert.deepEqual(
+        again.map((row) => [row.id, row.attempt]),
+        [[held, 2]],
+        'queued again, its lost attempt counted',
+      );
+    });
+  });
+}
