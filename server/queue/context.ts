@@ -49,6 +49,8 @@ export class RunningJob {
   /** The job ended (or was given up): no throttled write is scheduled any more. */
   private settled = false;
   private writing: Promise<void> = Promise.resolve();
+  /** Writes chained and not yet settled. */
+  private writesInFlight = 0;
   private pendingMessages: PendingMessage[] = [];
   /** The write that shows this job running in `jobs`, in flight or done; null while only its lease knows. */
   marking: Promise<void> | null = null;
@@ -113,6 +115,11 @@ export class RunningJob {
         }
       : {};
     return { id: this.id, leaseId: this.leaseId, status, errorCode, errorMessage, ...final };
+  }
+
+  /** Nothing of this job was ever written or is waiting to be: its completion need not wait for `flushed()`. */
+  get quiet(): boolean {
+    return this.marking === null && this.writesInFlight === 0 && this.pendingMessages.length === 0;
   }
 
   /**
@@ -218,7 +225,10 @@ export class RunningJob {
 
   /** Writes run one after another, in the order asked; a failed one does not stop the next. */
   private chain(work: () => Promise<void>): Promise<void> {
-    const current = this.writing.then(work);
+    this.writesInFlight++;
+    const current = this.writing.then(work).finally(() => {
+      this.writesInFlight--;
+    });
     this.writing = current.catch(() => {});
     return current;
   }
