@@ -90,8 +90,17 @@ export const workerDefaults = {
   interruptGraceMs: 10_000,
 };
 
+/**
+ * Embedded PGlite runs every statement in this process, one at a time: completions of 500 halved its drain against
+ * completions of 200 (3,100 against 5,600 jobs/s), where PostgreSQL gains from them (20,200-21,300 → 23,600-26,900).
+ */
+const pgliteDefaults = { ...workerDefaults, completionBatchSize: 200 };
+
 export function startWorker(options: WorkerOptions): Worker {
-  const settings = { ...workerDefaults, ...withoutUndefined(options) };
+  const settings = {
+    ...(options.db.kind === 'pglite' ? pgliteDefaults : workerDefaults),
+    ...withoutUndefined(options),
+  };
   const heartbeatMs = options.heartbeatMs ?? Math.floor(settings.leaseMs / 3);
   const { db } = options;
   const id = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/types.js';
 import type { LeasePlan } from '../leaseBook.js';
 import type { StepRow } from '../rows.js';
-import { claimedAtOfHeld, heldByLeases } from './leases.js';
+import { heldByLeases, whereHeld } from './leases.js';
 
 export interface Completion {
   id: string;
@@ -39,7 +39,7 @@ with ${heldByLeases}, done as (
 ), ended as (
   update jobs
   set status = case when jobs.status = 'interrupting' then 'interrupted' else done.status end,
-    host = $1::text, started_at = coalesce(jobs.started_at, ${claimedAtOfHeld}),
+    host = $1::text, started_at = coalesce(jobs.started_at, held.claimed_at),
     attempt = jobs.attempt + (jobs.host is null)::integer, ended_at = now(), updated_at = now(),
     error_code = done.error_code, error_message = done.error_message,
     errors = jobs.errors + (done.error_message is not null)::integer,
@@ -48,8 +48,8 @@ with ${heldByLeases}, done as (
     progress_message = case when done.progress_done is null then jobs.progress_message else done.progress_message end,
     counters = coalesce(done.counters, jobs.counters),
     steps = coalesce(done.steps, jobs.steps)
-  from done
-  where jobs.id = any((select ids from held)::bigint[]) and jobs.id = done.id
+  from done, held
+  where ${whereHeld} and jobs.id = done.id
     and jobs.status in ('queued', 'running', 'interrupting')
   returning jobs.id, done.error_message
 ), error_messages as (

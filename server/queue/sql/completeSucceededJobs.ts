@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/types.js';
 import type { LeasePlan } from '../leaseBook.js';
-import { claimedAtOfHeld, heldByLeases } from './leases.js';
+import { heldByLeases, whereHeld } from './leases.js';
 
 /**
  * $1 worker id, $2 ids of jobs whose handler returned and that have nothing else to record, $3 leases of this
@@ -16,11 +16,12 @@ import { claimedAtOfHeld, heldByLeases } from './leases.js';
 export const completeSucceededJobsSql = `
 with ${heldByLeases}
 update jobs
-set status = case when status = 'interrupting' then 'interrupted' else 'succeeded' end,
-  host = $1::text, started_at = coalesce(started_at, ${claimedAtOfHeld}),
-  attempt = attempt + (host is null)::integer, ended_at = now(), updated_at = now()
-where id = any((select ids from held)::bigint[]) and status in ('queued', 'running', 'interrupting')
-returning id`;
+set status = case when jobs.status = 'interrupting' then 'interrupted' else 'succeeded' end,
+  host = $1::text, started_at = coalesce(jobs.started_at, held.claimed_at),
+  attempt = jobs.attempt + (jobs.host is null)::integer, ended_at = now(), updated_at = now()
+from held
+where ${whereHeld} and jobs.status in ('queued', 'running', 'interrupting')
+returning jobs.id`;
 
 /** Ends the plain successes among the jobs this worker holds; returns the ids actually ended. */
 export async function completeSucceededJobs(

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/types.js';
 import type { LeasePlan } from '../leaseBook.js';
-import { claimedAtOfHeld, heldByLeases } from './leases.js';
+import { heldByLeases, whereHeld } from './leases.js';
 
 /**
  * The handler ignored the abort past the grace period: the job ends `interrupted` and `forced` without it, if this
@@ -16,10 +16,11 @@ export async function forceInterruptJob(
     `
 with ${heldByLeases}
 update jobs
-set status = 'interrupted', forced = true, host = $1::text, started_at = coalesce(started_at, ${claimedAtOfHeld}),
-  attempt = attempt + (host is null)::integer, ended_at = now(), updated_at = now()
-where id = any((select ids from held)::bigint[]) and status in ('queued', 'running', 'interrupting')
-returning id`,
+set status = 'interrupted', forced = true, host = $1::text, started_at = coalesce(jobs.started_at, held.claimed_at),
+  attempt = jobs.attempt + (jobs.host is null)::integer, ended_at = now(), updated_at = now()
+from held
+where ${whereHeld} and jobs.status in ('queued', 'running', 'interrupting')
+returning jobs.id`,
     [workerId, [jobId], leases.finished, leases.kept],
   );
   return rows.length === 1;

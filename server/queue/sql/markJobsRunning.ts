@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/types.js';
-import { claimedAtOfHeld, heldByLeases } from './leases.js';
+import { heldByLeases, whereHeld } from './leases.js';
 
 /**
  * $1 worker id, $2 ids of jobs it claimed and still runs, $3 always empty (no lease ends here), $4 the leases that
@@ -20,9 +20,10 @@ export async function markJobsRunning(
     `
 with ${heldByLeases}
 update jobs
-set status = case when status = 'queued' then 'running' else status end, host = $1::text,
-  started_at = ${claimedAtOfHeld}, attempt = attempt + 1, last_heartbeat_at = now(), updated_at = now()
-where id = any((select ids from held)::bigint[]) and host is null and status in ('queued', 'interrupting')`,
+set status = case when jobs.status = 'queued' then 'running' else jobs.status end, host = $1::text,
+  started_at = held.claimed_at, attempt = jobs.attempt + 1, last_heartbeat_at = now(), updated_at = now()
+from held
+where ${whereHeld} and jobs.host is null and jobs.status in ('queued', 'interrupting')`,
     [workerId, ids, [], leaseIds],
     { name: 'queue_mark_jobs_running' },
   );

@@ -68,3 +68,25 @@ for (const kind of dbKinds) {
     });
   });
 }
+
+describe('live-event arrays are compressed with lz4 where the server has it (008)', () => {
+  for (const kind of dbKinds) {
+    test(`on ${kind}`, async () => {
+      const db = await openTestDb(kind);
+      try {
+        const { rows } = await db.query<{ methods: string[]; available: boolean }>(
+          `
+select array_agg(distinct coalesce(nullif(a.attcompression::text, ''), 'default')) as methods,
+  exists (select from pg_settings where name = 'default_toast_compression' and 'lz4' = any(enumvals)) as available
+from pg_attribute a
+where a.attrelid in ('job_events'::regclass, 'notifications'::regclass) and a.attnum > 0 and a.attndims > 0`,
+        );
+        const [row] = rows;
+        assert.deepEqual(row?.methods, [row?.available ? 'l' : 'default']);
+        if (kind === 'postgres') assert.equal(row?.available, true, 'our PostgreSQL is built with lz4');
+      } finally {
+        await db.close();
+      }
+    });
+  }
+});

@@ -17,7 +17,7 @@ for (const kind of dbKinds) {
 
     test('claims in batches, completes in batches, and records host, start and end', async () => {
       const counted = countingDb(db, 'for update skip locked');
-      const completions = countingDb(counted.db, 'update jobs\nset status = case when status = ');
+      const completions = countingDb(counted.db, "then 'interrupted' else 'succeeded' end");
       await enqueueJobs(
         db,
         Array.from({ length: 250 }, (_, index) => ({ type: 'noop', ...user, params: { index } })),
