@@ -1,6 +1,6 @@
 /**
- * Where a batch's time goes on PostgreSQL: EXPLAIN (ANALYZE, BUFFERS) of one claim and one completion of 100
- * no-op jobs, with 50,000 queued, inside a transaction that is rolled back. Trigger lines show what keeping the
+ * Where a batch's time goes on PostgreSQL: EXPLAIN (ANALYZE, BUFFERS) of one claim and one completion of a default
+ * claim's worth of no-op jobs, with 50,000 queued, inside a transaction that is rolled back. Trigger lines show what keeping the
  * history (live events, notifications) costs per statement.
  */
 import pg from 'pg';
@@ -8,8 +8,14 @@ import type { Db } from '../../server/db/types.js';
 import { enqueueJobs } from '../../server/queue/enqueue.js';
 import { claimJobsSql } from '../../server/queue/sql/claimJobs.js';
 import { completeSucceededJobsSql } from '../../server/queue/sql/completeSucceededJobs.js';
+import { workerDefaults } from '../../server/queue/worker.js';
 
-export async function explainBatch(db: Db, url: string, queued: number, batch = 100): Promise<string[]> {
+export async function explainBatch(
+  db: Db,
+  url: string,
+  queued: number,
+  batch = workerDefaults.claimBatchSize,
+): Promise<string[]> {
   await enqueueJobs(
     db,
     Array.from({ length: queued }, (_, index) => ({

@@ -86,13 +86,17 @@ from generate_series(1, $1::integer) as n`,
   return jobs / seconds;
 }
 
-/** Milliseconds from sending the INSERT to the LISTENing client hearing its NOTIFY, one at a time. */
-export async function floorLatency(db: Db, samples: number): Promise<{ p50: number; p95: number }> {
+/**
+ * Milliseconds from sending the INSERT to the LISTENing client hearing its NOTIFY, one at a time: back to back, or
+ * `gapMs` apart (idle in between, as the queue's own samples are while each job's completion is written).
+ */
+export async function floorLatency(db: Db, samples: number, gapMs = 0): Promise<{ p50: number; p95: number }> {
   await createFloorTable(db);
   let heard: (() => void) | null = null;
   const unlisten = await db.listen('floor_latency', () => heard?.());
   const timings: number[] = [];
   for (let i = 0; i < samples; i++) {
+    if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
     const start = performance.now();
     const arrived = new Promise<void>((resolve) => {
       heard = resolve;

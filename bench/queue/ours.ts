@@ -6,7 +6,7 @@ import { enqueueJob, enqueueJobs } from '../../server/queue/enqueue.js';
 import { completeSucceededJobsSql } from '../../server/queue/sql/completeSucceededJobs.js';
 import type { JobTypeDefinition } from '../../server/queue/types.js';
 import { startWorker } from '../../server/queue/worker.js';
-import { percentile } from './stats.js';
+import { median, percentile } from './stats.js';
 
 function noopType(handler: JobTypeDefinition['handler']): JobTypeDefinition {
   return {
@@ -62,10 +62,16 @@ export async function drainThroughput(db: Db, jobs: number): Promise<number> {
  * Milliseconds from the enqueuing client sending its INSERT to the handler starting, one job at a time: each job
  * is enqueued once the previous one is recorded as ended, so a sample never waits behind the last one's
  * completion. On PostgreSQL the enqueuer is another process (bench/queue/enqueuer.ts); PGlite has one process,
- * so it enqueues in-process.
+ * so it enqueues in-process. `gapMs`: the median time from a handler starting to the next job being sent, during
+ * which the enqueuer waits.
  */
-export async function startLatency(db: Db, url: string | null, samples: number): Promise<{ p50: number; p95: number }> {
+export async function startLatency(
+  db: Db,
+  url: string | null,
+  samples: number,
+): Promise<{ p50: number; p95: number; gapMs: number }> {
   const timings: number[] = [];
+  const gaps: number[] = [];
   let started: (() => void) | null = null;
   let ended: (() => void) | null = null;
   // Hears when the worker's completion statement returns (the worker runs in this process).
@@ -100,14 +106,16 @@ export async function startLatency(db: Db, url: string | null, samples: number):
       await enqueueJob(db, { type: 'noop', userId: 'bench', userName: 'Bench', params: { sentAt } });
     }
     await handled;
+    const handledAt = performance.now();
     await recorded;
+    gaps.push(performance.now() - handledAt);
   }
   if (enqueuer) {
     enqueuer.send('exit');
     await new Promise((resolve) => enqueuer.once('exit', resolve));
   }
   await worker.stop();
-  return { p50: percentile(timings, 50), p95: percentile(timings, 95) };
+  return { p50: percentile(timings, 50), p95: percentile(timings, 95), gapMs: median(gaps) };
 }
 
 async function startEnqueuer(url: string, schema: string): Promise<ChildProcess> {
