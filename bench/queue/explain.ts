@@ -1,7 +1,7 @@
 /**
  * Where a batch's time goes on PostgreSQL: EXPLAIN (ANALYZE, BUFFERS) of one claim and one completion of a default
- * claim's worth of no-op jobs, with 50,000 queued, inside a transaction that is rolled back. Trigger lines show what keeping the
- * history (live events, notifications) costs per statement.
+ * claim's worth of no-op jobs, with 50,000 queued, inside a transaction that is rolled back. Trigger lines show
+ * what keeping the history (live events, notifications) costs per statement.
  */
 import pg from 'pg';
 import type { Db } from '../../server/db/types.js';

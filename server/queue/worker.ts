@@ -1,9 +1,9 @@
 /**
  * The worker runtime: claims jobs in batches (each claim one lease), runs their handlers (up to `concurrency` at
  * once), buffers their completions into batched writes, keeps their leases alive, recovers jobs whose worker
- * vanished, and honours interrupts. Idle, it sleeps until NOTIFY `jobs_queued` (or a slow safety poll), and offers its free slots: a job
- * queued on its own is then handed to it by the queuing statement and starts on the NOTIFY `jobs_handed_over`,
- * without a claim.
+ * vanished, and honours interrupts. Idle, it sleeps until NOTIFY `jobs_queued` (or a slow safety poll), and offers
+ * its free slots: a job queued on its own is then handed to it by the queuing statement and starts on the NOTIFY
+ * `jobs_handed_over`, without a claim.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -81,8 +81,6 @@ export const workerDefaults = {
   completionBatchSize: 500,
   completionFlushMs: 2,
   markRunningAfterMs: 50,
-  /** A lease whose last jobs were written by several statements is deleted with the next completions, or after this. */
-  leaseDropMs: 100,
   leaseMs: 30_000,
   recoveryMs: 5_000,
   pollMs: 3_000,
@@ -95,6 +93,9 @@ export const workerDefaults = {
  * completions of 200 (3,100 against 5,600 jobs/s), where PostgreSQL gains from them (20,200-21,300 → 23,600-26,900).
  */
 const pgliteDefaults = { ...workerDefaults, completionBatchSize: 200 };
+
+/** A lease whose last jobs were ended by several statements is deleted with the next completions, or after this. */
+const leaseDropMs = 100;
 
 export function startWorker(options: WorkerOptions): Worker {
   const settings = {
@@ -320,7 +321,7 @@ export function startWorker(options: WorkerOptions): Worker {
     return written.then(
       () => {
         leases.settled(plan, true);
-        if (leases.hasDroppable) scheduleFlush(settings.leaseDropMs);
+        if (leases.hasDroppable) scheduleFlush(leaseDropMs);
       },
       (error) => {
         leases.settled(plan, false);
