@@ -5,8 +5,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import pg from 'pg';
+import { openPglite } from './pglite.js';
 import type { Db, Queryable, QueryOptions, QueryResult } from './types.js';
 
 export type { Db, Queryable, QueryOptions, QueryResult } from './types.js';
@@ -190,37 +190,6 @@ function createPgListener(url: string, options: string) {
       await current?.end().catch(() => {});
     },
   };
-}
-
-async function openPglite(dataDir: string | undefined, schema: string): Promise<Db> {
-  const stringArray = (value: string) => pgliteTypes.arrayParser(value, (item: string) => item, pgliteTypes.INT8);
-  const pglite = await PGlite.create({
-    dataDir,
-    // Same shapes as `pg`: int8 as string (ids exceed 2^53 in principle), and int8[] as string[].
-    parsers: { [pgliteTypes.INT8]: (value: string) => value, 1016: stringArray },
-  });
-  // One connection, so one `set` covers every later query.
-  await pglite.exec(`create schema if not exists ${schema}; set search_path to ${schema};`);
-  const wrap = (target: Pick<PGlite, 'query' | 'exec'>): Queryable & { exec(sql: string): Promise<unknown> } => ({
-    async query<Row>(sql: string, params?: unknown[]) {
-      const result = await target.query<Row>(sql, params);
-      return { rows: result.rows, affectedRows: result.affectedRows ?? 0 };
-    },
-    exec: (sql: string) => target.exec(sql),
-  });
-  const base = wrap(pglite);
-  return {
-    kind: 'pglite',
-    schema,
-    query: base.query,
-    exec: base.exec,
-    // PGlite queues other callers' queries behind an open transaction, so concurrent work serialises correctly.
-    transaction: (work) => pglite.transaction((tx) => work(wrap(tx))),
-    async listen(channel, onMessage) {
-      return pglite.listen(channel, onMessage);
-    },
-    close: () => pglite.close(),
-  } as Db;
 }
 
 function quoteIdent(name: string): string {

@@ -10,8 +10,9 @@ export interface QueryResult<Row> {
 
 export interface QueryOptions {
   /**
-   * Prepares the statement once per connection under this name and reuses it (PostgreSQL; PGlite ignores it).
-   * For the queue's hot path, whose planning costs as much as its execution; the SQL must not vary.
+   * Prepares the statement once per connection under this name and reuses it (PostgreSQL and PGlite alike).
+   * For the queue's hot path and the overview's page, whose planning costs as much as their execution; the SQL
+   * must not vary.
    */
   name?: string;
 }

@@ -17,7 +17,7 @@ export function likeEscape(text: string): string {
 
 /**
  * A prepared-statement name for SQL put together from optional parts: one per distinct text, so each shape is
- * parsed and planned once per connection instead of on every request (PGlite ignores names).
+ * parsed and planned once per connection instead of on every request.
  */
 export function statementName(prefix: string, sql: string): string {
   return `${prefix}_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
