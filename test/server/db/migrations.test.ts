@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
 import { migrate } from '../../../server/db/index.js';
 import type { Db } from '../../../server/db/types.js';
-import { enqueueJob } from '../../../server/queue/enqueue.js';
+import { enqueueJob, enqueueJobs } from '../../../server/queue/enqueue.js';
 import { claimJobs } from '../../../server/queue/sql/claimJobs.js';
 import { recoverExpiredLeases } from '../../../server/queue/sql/recoverExpiredLeases.js';
-import { dbKinds, openTestDb } from '../../support/db.js';
+import { dbKinds, openTestDb, testDatabaseUrl } from '../../support/db.js';
 
 const user = { userId: 'u1', userName: 'User One' };
 
@@ -89,4 +90,58 @@ where a.attrelid in ('job_events'::regclass, 'notifications'::regclass) and a.at
       }
     });
   }
+});
+
+describe('the update capture joins old and new rows by hash whatever the first call saw (009)', () => {
+  for (const kind of dbKinds) {
+    test(`on ${kind}: the function plans without nested loops or JIT`, async () => {
+      const db = await openTestDb(kind);
+      try {
+        const { rows } = await db.query<{ settings: string[] }>(
+          `select proconfig as settings from pg_proc where oid = 'job_events_capture_update'::regproc`,
+        );
+        assert.deepEqual(
+          rows[0]?.settings.filter((setting) => !setting.startsWith('search_path')),
+          ['enable_nestloop=off', 'jit=off'],
+        );
+      } finally {
+        await db.close();
+      }
+    });
+  }
+
+  test('on postgres: after a one-row update, a 200-row update runs the capture with hash joins, uncompiled', async () => {
+    const db = await openTestDb('postgres');
+    const client = new pg.Client({ connectionString: testDatabaseUrl, options: `-c search_path=${db.schema}` });
+    try {
+      await enqueueJobs(
+        db,
+        Array.from({ length: 201 }, () => ({ type: 'plans', userId: 'u1', userName: 'User One' })),
+      );
+      const ids = (await db.query<{ id: string }>(`select id from jobs order by id`)).rows.map((row) => row.id);
+      await client.connect();
+      const plans: string[] = [];
+      client.on('notice', (notice) => plans.push(notice.message ?? ''));
+      // auto_explain reports the plans of the trigger's own queries, as notices to this client.
+      await client.query(`load 'auto_explain'`);
+      await client.query(`set auto_explain.log_min_duration = 0`);
+      await client.query(`set auto_explain.log_nested_statements = on`);
+      await client.query(`set auto_explain.log_level = notice`);
+      const end = `update jobs set status = 'succeeded', ended_at = now() where id = any($1::bigint[])`;
+      // The first call plans the trigger's queries for a one-row transition table.
+      await client.query(end, [ids.slice(0, 1)]);
+      plans.length = 0;
+      await client.query(end, [ids.slice(1)]);
+      const capture = plans.filter((plan) => plan.includes('Named Tuplestore Scan'));
+      assert.ok(capture.length >= 2, 'the capture and the notifications join old and new rows');
+      for (const plan of capture) {
+        assert.match(plan, /Hash Join/);
+        assert.doesNotMatch(plan, /Nested Loop[\s\S]*Named Tuplestore Scan[\s\S]*Named Tuplestore Scan/);
+        assert.doesNotMatch(plan, /JIT:/);
+      }
+    } finally {
+      await client.end();
+      await db.close();
+    }
+  });
 });
