@@ -36,10 +36,53 @@ export type JobListRow = Pick<
   | 'forced'
 >;
 
-export const jobListColumns = `j.id, j.type, j.status, j.user_id, j.user_name, j.notify_by_email, j.email, j.subjects,
-  j.created_at, j.started_at, j.ended_at, j.updated_at, j.host, j.last_heartbeat_at, j.progress_done,
-  j.progress_total, j.progress_message, j.warnings, j.errors, j.error_code, j.requeued_from, j.requeued_as,
-  j.interrupted_by_id, j.interrupted_by_name, j.forced`;
+/**
+ * A list row's fields in the order of the JSON array each row of a page travels as (listJobs), with the SQL of each:
+ * bigints as text, since JSON numbers lose precision past 2^53; timestamps become ISO 8601 strings, made Dates again
+ * by `jobListRowFromJson`.
+ */
+const jobListFields: [field: keyof JobListRow, sql: string][] = [
+  ['id', 'j.id::text'],
+  ['type', 'j.type'],
+  ['status', 'j.status'],
+  ['user_id', 'j.user_id'],
+  ['user_name', 'j.user_name'],
+  ['notify_by_email', 'j.notify_by_email'],
+  ['email', 'j.email'],
+  ['subjects', 'j.subjects'],
+  ['created_at', 'j.created_at'],
+  ['started_at', 'j.started_at'],
+  ['ended_at', 'j.ended_at'],
+  ['updated_at', 'j.updated_at'],
+  ['host', 'j.host'],
+  ['last_heartbeat_at', 'j.last_heartbeat_at'],
+  ['progress_done', 'j.progress_done'],
+  ['progress_total', 'j.progress_total'],
+  ['progress_message', 'j.progress_message'],
+  ['warnings', 'j.warnings'],
+  ['errors', 'j.errors'],
+  ['error_code', 'j.error_code'],
+  ['requeued_from', 'j.requeued_from::text'],
+  ['requeued_as', 'j.requeued_as::text'],
+  ['interrupted_by_id', 'j.interrupted_by_id'],
+  ['interrupted_by_name', 'j.interrupted_by_name'],
+  ['forced', 'j.forced'],
+];
+
+/** The list row as one JSON array, for `select json_build_array(${jobListJsonArray}) from jobs j`. */
+export const jobListJsonArray = jobListFields.map(([, sql]) => sql).join(', ');
+
+const timestampFields = new Set<string>(['created_at', 'started_at', 'ended_at', 'updated_at', 'last_heartbeat_at']);
+
+/** The row of a `jobListJsonArray` array, parsed from JSON; values after the row's own are ignored. */
+export function jobListRowFromJson(values: unknown[]): JobListRow {
+  const row: Record<string, unknown> = {};
+  jobListFields.forEach(([field], index) => {
+    const value = values[index] ?? null;
+    row[field] = value !== null && timestampFields.has(field) ? new Date(value as string) : value;
+  });
+  return row as unknown as JobListRow;
+}
 
 export interface MessageRecord {
   id: string;

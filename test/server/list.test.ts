@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { listJobs } from '../../server/store/listJobs.js';
 import { dbKinds } from '../support/db.js';
 import { testJobTypes } from './fixtures.js';
 import { insertJob, openWorld, type World } from './helpers.js';
@@ -221,6 +222,73 @@ for (const kind of dbKinds) {
       const carol = await world.call('carol', 'GET', '/jobs/export');
       assert.equal(carol.headers.get('x-truncated'), 'true');
       assert.equal(carol.text.trimEnd().split('\r\n').length, 7);
+    });
+  });
+}
+
+for (const kind of dbKinds) {
+  describe(`GET /jobs page order (${kind})`, () => {
+    let world: World;
+    const created: string[] = [];
+    before(async () => {
+      world = await openWorld(kind, () => testJobTypes());
+      // 105 jobs at one instant: IDs cross from two digits to three, where text order (100 < 99) is wrong.
+      for (let i = 0; i < 105; i++) {
+        created.push(await insertJob(world.db, { user: 'carol', createdAt: '2026-11-02T12:00:00Z' }));
+      }
+    });
+    after(() => world.close());
+
+    const numerically = (direction: 1 | -1) => [...created].sort((a, b) => direction * (Number(a) - Number(b)));
+
+    it('breaks ties on the sort key by numeric ID, in either direction, on every page', async () => {
+      for (const [sort, direction] of [
+        ['-createdAt', -1],
+        ['createdAt', 1],
+      ] as const) {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await world.call(
+            'carol',
+            'GET',
+            `/jobs?sort=${sort}&limit=50${cursor ? `&cursor=${cursor}` : ''}`,
+          );
+          seen.push(...ids(page.body));
+          cursor = page.body.nextCursor;
+        } while (cursor);
+        assert.deepEqual(seen, numerically(direction), sort);
+      }
+    });
+
+    it('reads each list field as the table holds it (dates, arrays, bigints, nulls), whatever it holds', async () => {
+      const full = await insertJob(world.db, { user: 'carol', createdAt: '2026-11-03T08:00:00Z' });
+      await world.db.query(
+        `update jobs set status = 'interrupted', email = 'carol@example.test', notify_by_email = true,
+           subjects = array['product:1', 'a "quoted", comma'], started_at = '2026-11-03T08:00:01.5Z',
+           ended_at = '2026-11-03T08:00:09.123456Z', host = 'host-1', last_heartbeat_at = '2026-11-03T08:00:05Z',
+           progress_done = 3, progress_total = 7, progress_message = 'Étape 3', warnings = 2, errors = 1,
+           error_code = 'boom', requeued_from = 9007199254740993, requeued_as = 9007199254740995,
+           interrupted_by_id = 'alice', interrupted_by_name = 'Alice', forced = true
+         where id = $1::bigint`,
+        [full],
+      );
+      const { rows: listed } = await listJobs(world.db, { owners: null }, { limit: 200 });
+      const { rows: table } = await world.db.query(
+        `select id, type, status, user_id, user_name, notify_by_email, email, subjects, created_at, started_at,
+           ended_at, updated_at, host, last_heartbeat_at, progress_done, progress_total, progress_message, warnings,
+           errors, error_code, requeued_from::text as requeued_from, requeued_as::text as requeued_as,
+           interrupted_by_id, interrupted_by_name, forced
+         from jobs where id = any($1::bigint[])`,
+        [[full, created[0]]],
+      );
+      for (const row of table) {
+        assert.deepEqual(
+          listed.find((job) => job.id === row.id),
+          row,
+        );
+      }
+      assert.equal(listed.find((job) => job.id === full)?.requeued_from, '9007199254740993');
     });
   });
 }
