@@ -12,7 +12,8 @@ import { migrate, openDb } from '../server/db/index.js';
 import type { Db } from '../server/db/types.js';
 import { explainBatch } from './queue/explain.js';
 import { floorLatency, floorThroughput } from './queue/floor.js';
-import { drainThroughput, startLatency } from './queue/ours.js';
+import { interleavedLatency } from './queue/latency.js';
+import { drainThroughput } from './queue/ours.js';
 import { pageAtDepth, seedHistory } from './queue/page.js';
 
 const { values: args } = parseArgs({
@@ -28,6 +29,8 @@ const samples = Number(args.latency);
 const depth = Number(args.depth);
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const pageSize = 50;
+/** Idle time before each latency sample, ours and the floor's alike: a launch on a quiet system. */
+const idleMs = 5;
 
 /** A fresh migrated schema for one measurement, dropped afterwards. */
 async function withSchema<T>(kind: 'postgres' | 'pglite', work: (db: Db) => Promise<T>): Promise<T> {
@@ -57,21 +60,16 @@ async function benchKind(kind: 'postgres' | 'pglite') {
   const rate = await withSchema(kind, (db) => drainThroughput(db, jobs));
   // Diagnostic, not a product configuration: the same drain without the triggers other features put on `jobs`
   // (live events, notifications, mail outbox: 005_live_events.sql), to show what they cost.
-  const rateWithoutEvents =
-    kind === 'postgres'
-      ? await withSchema(kind, async (db) => {
-          const { rows } = await db.query<{ name: string }>(
-            `select tgname as name from pg_trigger where tgrelid = 'jobs'::regclass and not tgisinternal and tgname <> 'jobs_enqueue'`,
-          );
-          for (const { name } of rows) await db.query(`alter table jobs disable trigger "${name}"`);
-          return drainThroughput(db, jobs);
-        })
-      : null;
-  const floorLat = await withSchema(kind, (db) => floorLatency(db, samples));
-  const lat = await withSchema(kind, (db) => startLatency(db, remote, samples));
-  // Diagnostic: the floor paced like our samples, which wait for each job's completion before the next is sent.
-  // On these virtual machines an idle moment lets a CPU sleep, and waking it costs more than the work measured.
-  const pacedFloorLat = await withSchema(kind, (db) => floorLatency(db, samples, lat.gapMs));
+  const rateWithoutEvents = await withSchema(kind, async (db) => {
+    const { rows } = await db.query<{ name: string }>(
+      `select tgname as name from pg_trigger where tgrelid = 'jobs'::regclass and not tgisinternal and tgname <> 'jobs_enqueue'`,
+    );
+    for (const { name } of rows) await db.query(`alter table jobs disable trigger "${name}"`);
+    return drainThroughput(db, jobs);
+  });
+  const latency = await withSchema(kind, (db) => interleavedLatency(db, remote, samples, idleMs));
+  // The floor as first measured, back to back in one process, for comparison with earlier runs.
+  const backToBackFloor = await withSchema(kind, (db) => floorLatency(db, samples));
   const page = await withSchema(kind, async (db) => {
     await seedHistory(db, depth + pageSize);
     return pageAtDepth(db, depth, pageSize);
@@ -88,23 +86,24 @@ async function benchKind(kind: 'postgres' | 'pglite') {
     `    floor variant, claim and delete in one statement (rows never reach the client): ${format(oneStatementRate)}` +
       ` jobs/s (our ratio to it ${format(rate / oneStatementRate, 2)})`,
   );
-  if (rateWithoutEvents !== null) {
-    console.log(
-      `    diagnostic, live-event triggers disabled: ${format(rateWithoutEvents)} jobs/s (ratio ${format(rateWithoutEvents / floorRate, 2)})`,
-    );
-  }
+  console.log(
+    `    diagnostic, live-event triggers disabled: ${format(rateWithoutEvents)} jobs/s (ratio ${format(rateWithoutEvents / floorRate, 2)})`,
+  );
+  const { ours: lat, floor: floorLat } = latency;
   console.log(
     `  enqueue→start latency over ${samples} jobs (${where}): p50 ${format(lat.p50, 2)} ms, p95 ${format(lat.p95, 2)} ms` +
-      `  (floor p50 ${format(floorLat.p50, 2)} ms, p95 ${format(floorLat.p95, 2)} ms; p50 ratio ${format(lat.p50 / floorLat.p50, 2)})`,
+      `  (floor on the same path, interleaved, ${idleMs} ms idle before each: p50 ${format(floorLat.p50, 2)} ms,` +
+      ` p95 ${format(floorLat.p95, 2)} ms; p50 ratio ${format(lat.p50 / floorLat.p50, 2)})`,
   );
   console.log(
-    `    diagnostic, floor paced like our samples (${format(lat.gapMs, 1)} ms idle before each): p50 ${format(pacedFloorLat.p50, 2)} ms,` +
-      ` p95 ${format(pacedFloorLat.p95, 2)} ms (our p50 ratio to it ${format(lat.p50 / pacedFloorLat.p50, 2)})`,
+    `    floor as first measured (back to back, sender and listener in this process): p50 ${format(backToBackFloor.p50, 2)} ms,` +
+      ` p95 ${format(backToBackFloor.p95, 2)} ms (our p50 ratio to it ${format(lat.p50 / backToBackFloor.p50, 2)})`,
   );
   console.log(
-    `  GET /jobs page of ${pageSize} at depth ${format(depth)}: listJobs (keyset) ${format(page.keysetMs, 2)} ms,` +
-      ` OFFSET ${format(page.offsetMs, 1)} ms${page.sameRows ? '' : '  (PAGES DIFFER)'}; in the database (EXPLAIN` +
-      ` ANALYZE): keyset ${format(page.keysetSqlMs, 3)} ms, OFFSET ${format(page.offsetSqlMs, 1)} ms`,
+    `  GET /jobs page of ${pageSize} at depth ${format(depth)}: listJobs (keyset) ${format(page.keysetMs, 2)} ms` +
+      ` (first 30 calls of the process ${format(page.keysetColdMs, 2)} ms), OFFSET ${format(page.offsetMs, 1)} ms` +
+      `${page.sameRows ? '' : '  (PAGES DIFFER)'}; in the database (EXPLAIN ANALYZE): keyset` +
+      ` ${format(page.keysetSqlMs, 3)} ms, OFFSET ${format(page.offsetSqlMs, 1)} ms`,
   );
   if (explained.length)
     console.log(`  where a batch's time goes (EXPLAIN ANALYZE, BUFFERS):\n    ${explained.join('\n    ')}`);

@@ -4,14 +4,15 @@
  * in one statement, from 4 connections: each batch is a transaction that takes the rows to the client (a worker
  * must see the jobs it runs) and deletes them by id. Also measured, for comparison with earlier runs: the same
  * in a single `DELETE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)`, where the rows never leave the database.
- * Latency: INSERT … RETURNING + pg_notify, timed until a LISTENing client hears it.
+ * Latency: INSERT … RETURNING + pg_notify, timed until a LISTENing client hears it; measured beside ours on the
+ * same path in latency.ts, and here as first measured (back to back, both ends in this process).
  */
 import pg from 'pg';
 import type { Db, Queryable } from '../../server/db/types.js';
-import { percentile } from './stats.js';
+import { monotonicMs, percentile } from './stats.js';
 
 /** Same row shape as `jobs` (defaults and identity), so the floor moves rows as wide as ours; only a primary key. */
-async function createFloorTable(db: Db): Promise<void> {
+export async function createFloorTable(db: Db): Promise<void> {
   await db.query(`create table floor_jobs (like jobs including defaults including identity)`);
   await db.query(`alter table floor_jobs add primary key (id)`);
 }
@@ -86,30 +87,26 @@ from generate_series(1, $1::integer) as n`,
   return jobs / seconds;
 }
 
-/**
- * Milliseconds from sending the INSERT to the LISTENing client hearing its NOTIFY, one at a time: back to back, or
- * `gapMs` apart (idle in between, as the queue's own samples are while each job's completion is written).
- */
-export async function floorLatency(db: Db, samples: number, gapMs = 0): Promise<{ p50: number; p95: number }> {
-  await createFloorTable(db);
-  let heard: (() => void) | null = null;
-  const unlisten = await db.listen('floor_latency', () => heard?.());
-  const timings: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
-    const start = performance.now();
-    const arrived = new Promise<void>((resolve) => {
-      heard = resolve;
-    });
-    await db.query(
-      `
+/** The floor's INSERT + NOTIFY; $1 is the payload the listener hears (the sender's timestamp). */
+export const floorInsertSql = `
 with inserted as (
   insert into floor_jobs (type, user_id, user_name) values ('noop', 'bench', 'Bench') returning id
 )
-select pg_notify('floor_latency', id::text) from inserted`,
-    );
-    await arrived;
-    timings.push(performance.now() - start);
+select pg_notify('floor_latency', $1::text) from inserted`;
+
+/** Milliseconds from sending the INSERT to a LISTENing client of this process hearing its NOTIFY, back to back. */
+export async function floorLatency(db: Db, samples: number): Promise<{ p50: number; p95: number }> {
+  await createFloorTable(db);
+  let heard: ((sentAt: number) => void) | null = null;
+  const unlisten = await db.listen('floor_latency', (payload) => heard?.(Number(payload)));
+  const timings: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const arrived = new Promise<number>((resolve) => {
+      heard = resolve;
+    });
+    await db.query(floorInsertSql, [String(monotonicMs())]);
+    const sentAt = await arrived;
+    timings.push(monotonicMs() - sentAt);
   }
   await unlisten();
   await db.query(`drop table floor_jobs`);

@@ -39,6 +39,22 @@ export async function listJobs(
   filters: JobFilters,
   page: { sort?: JobSort; after?: JobListKey | null; limit: number },
 ): Promise<JobListPage> {
+  const { sql, values } = listJobsStatement(filters, page);
+  // The overview's most frequent query: planning it each time cost as much as running it (bench:queue).
+  const { rows } = await db.query<{ page: string | null }>(sql, values, { name: statementName('list_jobs', sql) });
+  const found: unknown[][] = JSON.parse(rows[0]?.page ?? '[]');
+  const hasMore = found.length > page.limit;
+  const pageRows = (hasMore ? found.slice(0, page.limit) : found).map(jobListRowFromJson);
+  const last = pageRows.at(-1);
+  const lastSortValue = found[pageRows.length - 1]?.at(-1) as string;
+  return { rows: pageRows, nextKey: hasMore && last ? [lastSortValue, last.id] : null };
+}
+
+/** The statement of one page (one more row than the page, to know whether another follows). */
+export function listJobsStatement(
+  filters: JobFilters,
+  page: { sort?: JobSort; after?: JobListKey | null; limit: number },
+): { sql: string; values: unknown[] } {
   const sort = page.sort ?? '-createdAt';
   const descending = sort.startsWith('-');
   const { expression, type } = sortColumns[sort.replace(/^-/, '') as JobSortKey];
@@ -62,14 +78,5 @@ from (
   order by ${expression} ${direction}, j.id ${direction}
   limit ${params.add(page.limit + 1)}::int
 ) p`;
-  // The overview's most frequent query: planning it each time cost as much as running it (bench:queue).
-  const { rows } = await db.query<{ page: string | null }>(sql, params.values, {
-    name: statementName('list_jobs', sql),
-  });
-  const found: unknown[][] = JSON.parse(rows[0]?.page ?? '[]');
-  const hasMore = found.length > page.limit;
-  const pageRows = (hasMore ? found.slice(0, page.limit) : found).map(jobListRowFromJson);
-  const last = pageRows.at(-1);
-  const lastSortValue = found[pageRows.length - 1]?.at(-1) as string;
-  return { rows: pageRows, nextKey: hasMore && last ? [lastSortValue, last.id] : null };
+  return { sql, values: params.values };
 }
