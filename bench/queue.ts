@@ -2,8 +2,9 @@
  * `npm run bench:queue`: the queue's figures on PostgreSQL and on PGlite, each next to a bare-SQL floor measured
  * in the same run, so the ratios compare across machines (docs/benchmarks.md).
  *
- * Options: --jobs 50000 --latency 500 --depth 500000 --only postgres|pglite. PostgreSQL from DATABASE_URL
- * (default postgres://postgres@127.0.0.1:5432/test); every figure runs in a fresh schema dropped afterwards.
+ * Options: --jobs 50000 --rounds 3 --latency 500 --depth 500000 --only postgres|pglite. PostgreSQL from
+ * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); every figure runs in a fresh schema dropped
+ * afterwards.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -15,16 +16,19 @@ import { floorLatency, floorThroughput } from './queue/floor.js';
 import { interleavedLatency } from './queue/latency.js';
 import { drainThroughput } from './queue/ours.js';
 import { pageAtDepth, seedHistory } from './queue/page.js';
+import { median } from './queue/stats.js';
 
 const { values: args } = parseArgs({
   options: {
     jobs: { type: 'string', default: '50000' },
+    rounds: { type: 'string', default: '3' },
     latency: { type: 'string', default: '500' },
     depth: { type: 'string', default: '500000' },
     only: { type: 'string' },
   },
 });
 const jobs = Number(args.jobs);
+const rounds = Number(args.rounds);
 const samples = Number(args.latency);
 const depth = Number(args.depth);
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -55,18 +59,29 @@ const format = (value: number, digits = 0) =>
 
 async function benchKind(kind: 'postgres' | 'pglite') {
   const remote = kind === 'postgres' ? url : null;
-  const floorRate = await withSchema(kind, (db) => floorThroughput(db, remote, jobs, 'claim-then-delete'));
-  const oneStatementRate = await withSchema(kind, (db) => floorThroughput(db, remote, jobs, 'one-statement'));
-  const rate = await withSchema(kind, (db) => drainThroughput(db, jobs));
-  // Diagnostic, not a product configuration: the same drain without the triggers other features put on `jobs`
-  // (live events, notifications, mail outbox: 005_live_events.sql), to show what they cost.
-  const rateWithoutEvents = await withSchema(kind, async (db) => {
-    const { rows } = await db.query<{ name: string }>(
-      `select tgname as name from pg_trigger where tgrelid = 'jobs'::regclass and not tgisinternal and tgname <> 'jobs_enqueue'`,
+  // Throughput on these virtual machines moves by a third within minutes: the floor, ours and the diagnostic
+  // alternate over `rounds`, and each figure is the median of its rounds.
+  const floorRates: number[] = [];
+  const rates: number[] = [];
+  const ratesWithoutEvents: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    floorRates.push(await withSchema(kind, (db) => floorThroughput(db, remote, jobs, 'claim-then-delete')));
+    rates.push(await withSchema(kind, (db) => drainThroughput(db, jobs)));
+    // Diagnostic, not a product configuration: the same drain without the triggers other features put on `jobs`
+    // (live events, notifications, mail outbox: 005_live_events.sql), to show what they cost.
+    ratesWithoutEvents.push(
+      await withSchema(kind, async (db) => {
+        const { rows } = await db.query<{ name: string }>(
+          `select tgname as name from pg_trigger where tgrelid = 'jobs'::regclass and not tgisinternal and tgname <> 'jobs_enqueue'`,
+        );
+        for (const { name } of rows) await db.query(`alter table jobs disable trigger "${name}"`);
+        return drainThroughput(db, jobs);
+      }),
     );
-    for (const { name } of rows) await db.query(`alter table jobs disable trigger "${name}"`);
-    return drainThroughput(db, jobs);
-  });
+  }
+  const [floorRate, rate, rateWithoutEvents] = [floorRates, rates, ratesWithoutEvents].map(median) as number[];
+  const roundRatios = rates.map((ours, round) => ours / (floorRates[round] as number)).sort((a, b) => a - b);
+  const oneStatementRate = await withSchema(kind, (db) => floorThroughput(db, remote, jobs, 'one-statement'));
   const latency = await withSchema(kind, (db) => interleavedLatency(db, remote, samples, idleMs));
   // The floor as first measured, back to back in one process, for comparison with earlier runs.
   const backToBackFloor = await withSchema(kind, (db) => floorLatency(db, samples));
@@ -80,7 +95,8 @@ async function benchKind(kind: 'postgres' | 'pglite') {
   console.log(`\n${kind}`);
   console.log(
     `  no-op jobs/s, ${format(jobs)} bulk-enqueued, default worker, history kept: ${format(rate)}` +
-      `  (floor ${format(floorRate)}, ratio ${format(rate / floorRate, 2)})`,
+      `  (floor ${format(floorRate)}, ratio ${format(rate / floorRate, 2)}; medians of ${rounds} alternating rounds,` +
+      ` ratio by round ${roundRatios.map((ratio) => format(ratio, 2)).join(' / ')})`,
   );
   console.log(
     `    floor variant, claim and delete in one statement (rows never reach the client): ${format(oneStatementRate)}` +
