@@ -5,7 +5,7 @@
  */
 import { openDb } from '../../server/db/index.js';
 import { enqueueJob } from '../../server/queue/enqueue.js';
-import { floorInsertSql } from './floor.js';
+import { floorInsert } from './floor.js';
 import { monotonicMs } from './stats.js';
 
 const db = await openDb({ url: process.env.DATABASE_URL, schema: process.env.SCHEMA, maxConnections: 1 });
@@ -21,7 +21,7 @@ process.on('message', (message) => {
     return;
   }
   const sentAt = monotonicMs();
-  if (message === 'floor') db.query(floorInsertSql, [String(sentAt)], { name: 'bench_floor_insert' }).catch(fail);
+  if (message === 'floor') floorInsert(db, sentAt).catch(fail);
   else enqueueJob(db, { type: 'noop', userId: 'bench', userName: 'Bench', params: { sentAt } }).catch(fail);
 });
 process.send?.('ready');

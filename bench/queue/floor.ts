@@ -87,12 +87,21 @@ from generate_series(1, $1::integer) as n`,
   return jobs / seconds;
 }
 
-/** The floor's INSERT + NOTIFY; $1 is the payload the listener hears (the sender's timestamp). */
-export const floorInsertSql = `
+/**
+ * The floor's INSERT + NOTIFY, whose payload is `sentAt` (the listener's reference), prepared once per connection as
+ * our `enqueueJob` is.
+ */
+export function floorInsert(db: Queryable, sentAt: number): Promise<unknown> {
+  return db.query(
+    `
 with inserted as (
   insert into floor_jobs (type, user_id, user_name) values ('noop', 'bench', 'Bench') returning id
 )
-select pg_notify('floor_latency', $1::text) from inserted`;
+select pg_notify('floor_latency', $1::text) from inserted`,
+    [String(sentAt)],
+    { name: 'bench_floor_insert' },
+  );
+}
 
 /** Milliseconds from sending the INSERT to a LISTENing client of this process hearing its NOTIFY, back to back. */
 export async function floorLatency(db: Db, samples: number): Promise<{ p50: number; p95: number }> {
@@ -104,7 +113,7 @@ export async function floorLatency(db: Db, samples: number): Promise<{ p50: numb
     const arrived = new Promise<number>((resolve) => {
       heard = resolve;
     });
-    await db.query(floorInsertSql, [String(monotonicMs())]);
+    await floorInsert(db, monotonicMs());
     const sentAt = await arrived;
     timings.push(monotonicMs() - sentAt);
   }

@@ -15,7 +15,7 @@ import type { Db } from '../../server/db/types.js';
 import { enqueueJob } from '../../server/queue/enqueue.js';
 import { completeSucceededJobsSql } from '../../server/queue/sql/completeSucceededJobs.js';
 import { startWorker } from '../../server/queue/worker.js';
-import { createFloorTable, floorInsertSql } from './floor.js';
+import { createFloorTable, floorInsert } from './floor.js';
 import { noopType } from './ours.js';
 import { monotonicMs as now, percentile } from './stats.js';
 
@@ -74,7 +74,7 @@ export async function interleavedLatency(
         heard = resolve;
       });
       if (enqueuer) enqueuer.send('floor');
-      else await db.query(floorInsertSql, [String(now())]);
+      else await floorInsert(db, now());
       const sentAt = await arrived;
       floor.push(now() - sentAt);
     }
