@@ -96,7 +96,7 @@ async function benchKind(kind: 'postgres' | 'pglite') {
   console.log(
     `  no-op jobs/s, ${format(jobs)} bulk-enqueued, default worker, history kept: ${format(rate)}` +
       `  (floor ${format(floorRate)}, ratio ${format(rate / floorRate, 2)}; medians of ${rounds} alternating rounds,` +
-      ` ratio by round ${roundRatios.map((ratio) => format(ratio, 2)).join(' / ')})`,
+      ` the rounds' ratios lowest first ${roundRatios.map((ratio) => format(ratio, 2)).join(' / ')})`,
   );
   console.log(
     `    floor variant, claim and delete in one statement (rows never reach the client): ${format(oneStatementRate)}` +
