@@ -14,6 +14,7 @@ import type { Db } from '../server/db/types.js';
 import { explainBatch } from './queue/explain.js';
 import { floorLatency, floorThroughput } from './queue/floor.js';
 import { interleavedLatency } from './queue/latency.js';
+import { latencyParts } from './queue/latencyParts.js';
 import { drainThroughput } from './queue/ours.js';
 import { pageAtDepth, seedHistory } from './queue/page.js';
 import { median } from './queue/stats.js';
@@ -57,6 +58,8 @@ async function withSchema<T>(kind: 'postgres' | 'pglite', work: (db: Db) => Prom
 const format = (value: number, digits = 0) =>
   value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
+const signed = (ms: number) => `${ms < 0 ? '−' : '+'}${format(Math.abs(ms), 2)} ms`;
+
 async function benchKind(kind: 'postgres' | 'pglite') {
   const remote = kind === 'postgres' ? url : null;
   // Throughput on these virtual machines moves by a third within minutes: the floor, ours and the diagnostic
@@ -83,6 +86,7 @@ async function benchKind(kind: 'postgres' | 'pglite') {
   const roundRatios = rates.map((ours, round) => ours / (floorRates[round] as number)).sort((a, b) => a - b);
   const oneStatementRate = await withSchema(kind, (db) => floorThroughput(db, remote, jobs, 'one-statement'));
   const latency = await withSchema(kind, (db) => interleavedLatency(db, remote, samples, idleMs));
+  const parts = await withSchema(kind, (db) => latencyParts(db, samples, idleMs));
   // The floor as first measured, back to back in one process, for comparison with earlier runs.
   const backToBackFloor = await withSchema(kind, (db) => floorLatency(db, samples));
   const page = await withSchema(kind, async (db) => {
@@ -110,6 +114,11 @@ async function benchKind(kind: 'postgres' | 'pglite') {
     `  enqueue→start latency over ${samples} jobs (${where}): p50 ${format(lat.p50, 2)} ms, p95 ${format(lat.p95, 2)} ms` +
       `  (floor on the same path, interleaved, ${idleMs} ms idle before each: p50 ${format(floorLat.p50, 2)} ms,` +
       ` p95 ${format(floorLat.p95, 2)} ms; p50 ratio ${format(lat.p50 / floorLat.p50, 2)})`,
+  );
+  console.log(
+    `    diagnostic, where it goes (INSERT + NOTIFY sent and heard in this process, p50 over the floor's` +
+      ` ${format(parts.floorP50, 2)} ms): ${parts.added.map(({ label, ms }) => `${label} ${signed(ms)}`).join('; ')};` +
+      ` our full figure over its floor ${signed(lat.p50 - floorLat.p50)}`,
   );
   console.log(
     `    floor as first measured (back to back, sender and listener in this process): p50 ${format(backToBackFloor.p50, 2)} ms,` +
