@@ -12,6 +12,7 @@ import type { Live } from './events/live.js';
 import type { AppEnv, Services } from './http/env.js';
 import { ProblemError, problemResponse } from './http/problem.js';
 import { JobTypeRegistry } from './http/registry.js';
+import { contractMethods } from './http/validation.js';
 import type { JobTypeDefinition } from './queue/types.js';
 import { actionRoutes } from './routes/actions.js';
 import { mountEvents } from './routes/events.js';
@@ -91,7 +92,22 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 
   const app = new Hono<AppEnv>();
   app.route(apiBasePath, api);
-  app.notFound((c) => problemResponse(new ProblemError(404, 'not_found', `Nothing at ${c.req.path}.`), c.req.path));
+  app.notFound((c) => {
+    const allowed = c.req.path.startsWith(`${apiBasePath}/`)
+      ? contractMethods(c.req.path.slice(apiBasePath.length))
+      : [];
+    if (allowed.length === 0 || allowed.includes(c.req.method)) {
+      return problemResponse(new ProblemError(404, 'not_found', `Nothing at ${c.req.path}.`), c.req.path);
+    }
+    const allow = allowed.join(', ');
+    if (c.req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { allow } });
+    const response = problemResponse(
+      new ProblemError(405, 'method_not_allowed', `${c.req.path} does not take ${c.req.method}; it takes ${allow}.`),
+      c.req.path,
+    );
+    response.headers.set('allow', allow);
+    return response;
+  });
   app.onError((error, c) => {
     if (error instanceof ProblemError) {
       const response = problemResponse(error, c.req.path);

@@ -15,6 +15,7 @@ const titles: Record<string, string> = {
   unauthenticated: 'Sign-in needed',
   forbidden: 'Not allowed',
   not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
   job_not_finished: 'The job has not finished',
   job_finished: 'The job has finished',
   not_requeueable: 'This job type cannot be run again',

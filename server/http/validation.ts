@@ -220,3 +220,21 @@ export function validate(operationId: OperationId): MiddlewareHandler<AppEnv> {
 export function validInput<K extends OperationId>(c: Context<AppEnv>, _operationId: K): ValidInput<K> {
   return c.get('input') as ValidInput<K>;
 }
+
+/** HTTP's methods in the order `Allow` lists them. */
+const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'];
+/** The contract's paths as patterns; a fixed path (`/jobs/facets`) shadows a template that also matches it. */
+const pathPatterns = Object.entries(document.paths as Record<string, Json>).map(([template, item]) => ({
+  fixed: !template.includes('{'),
+  pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+  methods: Object.keys(item).map((key) => key.toUpperCase()),
+}));
+
+/** The methods the contract has for `path` (relative to the API's base), HEAD with GET; empty for an unknown path. */
+export function contractMethods(path: string): string[] {
+  const matching = pathPatterns.filter(({ pattern }) => pattern.test(path));
+  const chosen = matching.some(({ fixed }) => fixed) ? matching.filter(({ fixed }) => fixed) : matching;
+  const methods = new Set(chosen.flatMap(({ methods }) => methods));
+  if (methods.has('GET')) methods.add('HEAD');
+  return httpMethods.filter((method) => methods.has(method));
+}

@@ -89,6 +89,26 @@ for (const kind of dbKinds) {
       assert.equal((await world.app.request('/elsewhere')).status, 404);
     });
 
+    it('answers a method the path does not take with 405 and Allow, and OPTIONS with Allow', async () => {
+      const headers = { authorization: `Bearer ${demoTokens.alice}` };
+      const patch = await world.app.request('/api/jobs/1', { method: 'PATCH', headers });
+      assert.equal(patch.status, 405);
+      assert.equal(patch.headers.get('allow'), 'GET, HEAD, DELETE');
+      assert.equal(patch.headers.get('content-type'), 'application/problem+json');
+      const problem = await patch.json();
+      assert.equal(problem.code, 'method_not_allowed');
+      assert.equal(problem.detail, '/api/jobs/1 does not take PATCH; it takes GET, HEAD, DELETE.');
+      // A fixed path is not read as a job ID: /jobs/facets takes GET only.
+      const facets = await world.app.request('/api/jobs/facets', { method: 'PATCH', headers });
+      assert.equal(facets.status, 405);
+      assert.equal(facets.headers.get('allow'), 'GET, HEAD');
+      const options = await world.app.request('/api/jobs', { method: 'OPTIONS', headers });
+      assert.equal(options.status, 204);
+      assert.equal(options.headers.get('allow'), 'GET, HEAD, POST');
+      // Unknown paths stay 404, whatever the method.
+      assert.equal((await world.app.request('/api/nothing', { method: 'PUT', headers })).status, 404);
+    });
+
     it('refuses unknown query parameters with 400', async () => {
       const { status, body } = await world.call('alice', 'GET', '/me?debug=1');
       assert.equal(status, 400);
