@@ -440,7 +440,8 @@ export interface components {
          * @description Stable machine code. Known values: `invalid_request`, `invalid_cursor`, `invalid_params`,
          *     `unknown_job_type`, `unauthenticated`, `forbidden`, `not_found`, `method_not_allowed` (with an `Allow`
          *     header), `job_not_finished`, `job_finished`, `not_requeueable`, `not_interruptible`, `idempotency_conflict`,
-         *     `payload_too_large`, `rate_limited`, `unsupported_media_type`, `internal_error`. Servers may add codes; clients treat unknown ones by status.
+         *     `payload_too_large`, `rate_limited`, `unsupported_media_type`, `internal_error`. Servers may add codes;
+         *     clients treat unknown ones by status.
          * @example job_not_finished
          */
         ProblemCode: string;
