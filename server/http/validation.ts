@@ -227,7 +227,10 @@ const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS',
 const pathPatterns = Object.entries(document.paths as Record<string, Json>).map(([template, item]) => ({
   fixed: !template.includes('{'),
   pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
-  methods: Object.keys(item).map((key) => key.toUpperCase()),
+  // A path item's other keys (`parameters`, `summary`…) are not methods.
+  methods: Object.keys(item)
+    .map((key) => key.toUpperCase())
+    .filter((key) => httpMethods.includes(key)),
 }));
 
 /** The methods the contract has for `path` (relative to the API's base), HEAD with GET; empty for an unknown path. */
