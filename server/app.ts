@@ -82,6 +82,14 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     c.set('principal', principal);
     await next();
   });
+  // Before routing: `DELETE /jobs/facets` would otherwise be routed as a job ID and answer 404 "No job facets.".
+  api.use(async (c, next) => {
+    const allowed = allowedMethods(c.req.path);
+    if (c.req.method !== 'OPTIONS' && allowed.length > 0 && !allowed.includes(c.req.method)) {
+      return methodNotAllowed(c.req.path, c.req.method, allowed);
+    }
+    await next();
+  });
   // Fixed paths first, so `/jobs/facets` is never taken for a job ID.
   api.route('/', sessionRoutes(services));
   api.route('/', jobTypeRoutes(services));
@@ -93,20 +101,12 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.route(apiBasePath, api);
   app.notFound((c) => {
-    const allowed = c.req.path.startsWith(`${apiBasePath}/`)
-      ? contractMethods(c.req.path.slice(apiBasePath.length))
-      : [];
+    const allowed = allowedMethods(c.req.path);
     if (allowed.length === 0 || allowed.includes(c.req.method)) {
       return problemResponse(new ProblemError(404, 'not_found', `Nothing at ${c.req.path}.`), c.req.path);
     }
-    const allow = allowed.join(', ');
-    if (c.req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { allow } });
-    const response = problemResponse(
-      new ProblemError(405, 'method_not_allowed', `${c.req.path} does not take ${c.req.method}; it takes ${allow}.`),
-      c.req.path,
-    );
-    response.headers.set('allow', allow);
-    return response;
+    if (c.req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { allow: allowed.join(', ') } });
+    return methodNotAllowed(c.req.path, c.req.method, allowed);
   });
   app.onError((error, c) => {
     if (error instanceof ProblemError) {
@@ -121,4 +121,19 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     );
   });
   return app;
+}
+
+/** The methods the contract has for a request's path; none for an unknown path or one outside the API. */
+function allowedMethods(path: string): string[] {
+  return path.startsWith(`${apiBasePath}/`) ? contractMethods(path.slice(apiBasePath.length)) : [];
+}
+
+function methodNotAllowed(path: string, method: string, allowed: string[]): Response {
+  const allow = allowed.join(', ');
+  const response = problemResponse(
+    new ProblemError(405, 'method_not_allowed', `${path} does not take ${method}; it takes ${allow}.`),
+    path,
+  );
+  response.headers.set('allow', allow);
+  return response;
 }

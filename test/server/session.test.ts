@@ -102,6 +102,10 @@ for (const kind of dbKinds) {
       const facets = await world.app.request('/api/jobs/facets', { method: 'PATCH', headers });
       assert.equal(facets.status, 405);
       assert.equal(facets.headers.get('allow'), 'GET, HEAD');
+      // Nor when a template of the same shape takes the method: DELETE /jobs/{id} exists.
+      const deleteFacets = await world.app.request('/api/jobs/facets', { method: 'DELETE', headers });
+      assert.equal(deleteFacets.status, 405);
+      assert.equal((await deleteFacets.json()).detail, '/api/jobs/facets does not take DELETE; it takes GET, HEAD.');
       const options = await world.app.request('/api/jobs', { method: 'OPTIONS', headers });
       assert.equal(options.status, 204);
       assert.equal(options.headers.get('allow'), 'GET, HEAD, POST');
