@@ -41,8 +41,8 @@ export interface AppOptions {
   /** More open streams than this for one user in this process answer 429 (default 50; a page shares one). */
   maxStreamsPerUser?: number;
   /**
-   * Adds routes under `/api` ahead of the bearer/cookie check, for routes that authenticate for themselves
-   * (the live stream also takes a stream token): `mount: (api, { registry }) => mountEvents(api, …)`.
+   * Adds routes or middleware under `/api` ahead of every route and of the bearer/cookie check: routes that
+   * authenticate for themselves, or CORS middleware so preflights are answered (docs/embedding.md).
    */
   mount?: (api: Hono<AppEnv>, services: Services) => void;
 }
@@ -68,12 +68,13 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       },
     }),
   );
+  // First, so that a host's middleware (CORS, say) also covers the routes below that answer without reaching it.
+  options.mount?.(api, services);
   // These authenticate for themselves: the stream also takes a stream token the bearer/cookie check does not know.
   if (options.live) {
     mountEvents(api, { live: options.live, auth: options.auth, maxStreamsPerUser: options.maxStreamsPerUser });
   }
   mountNotifications(api, { db: options.db, auth: options.auth, registry: services.registry });
-  options.mount?.(api, services);
   api.use(async (c, next) => {
     const principal = await options.auth(c.req.raw);
     if (!principal) {

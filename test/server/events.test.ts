@@ -4,8 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { cors } from 'hono/cors';
 import { createJobsClient } from '../../sdk/index.js';
 import type { StreamEvent } from '../../sdk/types.js';
+import { createApp } from '../../server/app.js';
+import { loadUsers, tokenAuth } from '../../server/auth/tokens.js';
 import type { Db } from '../../server/db/types.js';
 import { pruneEvents } from '../../server/events/queries.js';
 import type { JobTypeDefinition } from '../../server/queue/types.js';
@@ -61,6 +64,38 @@ for (const kind of dbKinds) {
       await worker.stop();
       await world.close();
       await db.close();
+    });
+
+    test('a page on another origin gets the stream when the host mounts CORS middleware', async () => {
+      const origin = 'https://host.example';
+      const app = createApp({
+        db,
+        auth: tokenAuth(await loadUsers()),
+        jobTypes,
+        live: world.live,
+        mount: (api) => {
+          api.use(cors({ origin, allowHeaders: ['Authorization', 'Last-Event-ID'] }));
+        },
+      });
+      const preflight = await app.request('/api/events', {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization,last-event-id',
+        },
+      });
+      assert.equal(preflight.status, 204);
+      assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /last-event-id/i);
+      const abort = new AbortController();
+      const stream = await contractChecked((request) => app.fetch(request))('http://localhost/api/events', {
+        headers: { ...bearer('alice'), origin },
+        signal: abort.signal,
+      });
+      abort.abort();
+      assert.equal(stream.status, 200);
+      assert.match(stream.headers.get('content-type') ?? '', /^text\/event-stream/);
+      assert.equal(stream.headers.get('access-control-allow-origin'), origin);
     });
 
     test('a user sees their job go queued → running → progress → succeeded, and nothing of others', async () => {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { cors } from 'hono/cors';
 import { createApp } from '../../server/app.js';
+import { loadUsers, tokenAuth } from '../../server/auth/tokens.js';
 import { contractChecked, validateSchema } from '../support/contract.js';
 import { dbKinds } from '../support/db.js';
 import { demoTokens } from '../support/demoUsers.js';
@@ -139,6 +141,41 @@ for (const kind of dbKinds) {
       assert.equal(response.status, 200);
       assert.equal(((await response.json()) as { name: string }).name, 'Kiosk (3 types)');
       assert.equal((await app.request('/api/job-types')).status, 401);
+    });
+
+    it('lets a host answer cross-origin requests with cors middleware mounted ahead of the token check', async () => {
+      const origin = 'https://host.example';
+      const app = createApp({
+        db: world.db,
+        auth: tokenAuth(await loadUsers()),
+        jobTypes: testJobTypes(),
+        mount: (api) => {
+          api.use(cors({ origin, allowHeaders: ['Authorization', 'Content-Type'] }));
+        },
+      });
+      // A preflight carries no credentials: it must not meet the 401.
+      const preflight = await app.request('/api/jobs', {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      });
+      assert.equal(preflight.status, 204);
+      assert.equal(preflight.headers.get('access-control-allow-origin'), origin);
+      assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /authorization/i);
+      const call = (headers: Record<string, string>) =>
+        contractChecked((r) => app.fetch(r))('http://test/api/me', { headers: { origin, ...headers } });
+      const allowed = await call({ authorization: `Bearer ${demoTokens.alice}` });
+      assert.equal(allowed.status, 200);
+      assert.equal(allowed.headers.get('access-control-allow-origin'), origin);
+      // Routes that authenticate for themselves answer cross-origin calls too.
+      const notifications = await contractChecked((r) => app.fetch(r))('http://test/api/notifications', {
+        headers: { origin, authorization: `Bearer ${demoTokens.alice}` },
+      });
+      assert.equal(notifications.status, 200);
+      assert.equal(notifications.headers.get('access-control-allow-origin'), origin);
+      // Errors carry the header too, so the page can read the problem details.
+      const refused = await call({});
+      assert.equal(refused.status, 401);
+      assert.equal(refused.headers.get('access-control-allow-origin'), origin);
     });
 
     it('hides internal errors behind a 500 internal_error', async () => {
