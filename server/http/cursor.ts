@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ProblemError } from './problem.js';
+import { unstorableText } from './storable.js';
 
 export type CursorKey = (string | null)[];
 
@@ -25,11 +26,18 @@ export function decodeCursor(cursor: string, binding: string, length: number): C
     decoded = null;
   }
   const { k, b } = (decoded ?? {}) as { k?: unknown; b?: unknown };
+  // Anyone can forge a cursor (the binding is a hash, not a signature): its parts must be text the database takes.
   const wellFormed =
-    Array.isArray(k) && k.length === length && k.every((part) => part === null || typeof part === 'string');
-  if (!wellFormed) throw new ProblemError(400, 'invalid_cursor', 'The cursor is malformed; start again from page one.');
+    Array.isArray(k) &&
+    k.length === length &&
+    k.every((part) => part === null || (typeof part === 'string' && unstorableText(part) === null));
+  if (!wellFormed) throw malformedCursor();
   if (b !== binding) {
     throw new ProblemError(400, 'invalid_cursor', 'The cursor was made for other filters or another sort.');
   }
   return k as CursorKey;
+}
+
+export function malformedCursor(): ProblemError {
+  return new ProblemError(400, 'invalid_cursor', 'The cursor is malformed; start again from page one.');
 }

@@ -4,12 +4,9 @@
  * free-text search means.
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import type { JobTypeDefinition, JsonObject } from '../queue/types.js';
 import type { Locale } from './locale.js';
-
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as typeof addFormatsModule.default;
+import { addStorableFormats } from './storable.js';
 
 export interface ParamSpec {
   name: string;
@@ -26,7 +23,7 @@ export class JobTypeRegistry {
   readonly #ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: true });
 
   constructor(definitions: readonly JobTypeDefinition[]) {
-    addFormats(this.#ajv);
+    addStorableFormats(this.#ajv);
     for (const definition of definitions) {
       if (this.#types.has(definition.type)) throw new Error(`Job type ${definition.type} is defined twice`);
       this.#types.set(definition.type, definition);

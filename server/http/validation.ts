@@ -7,16 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import type { Context, MiddlewareHandler } from 'hono';
 import { parse } from 'yaml';
 import type { operations } from '../../sdk/generated/openapi.js';
 import type { AppEnv } from './env.js';
 import { badRequest, type FieldError } from './problem.js';
-
-// ajv-formats is CommonJS; under some loaders its default export arrives wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as typeof addFormatsModule.default;
+import { addStorableFormats, unstorableText } from './storable.js';
 
 type Json = Record<string, unknown>;
 type Location = FieldError['location'];
@@ -53,7 +49,7 @@ const document = parse(readFileSync(new URL('../../openapi.yaml', import.meta.ur
 
 function newAjv(coerceTypes: boolean): Ajv2020 {
   const ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: true, coerceTypes });
-  addFormats(ajv);
+  addStorableFormats(ajv);
   ajv.addSchema(document, 'api.json');
   return ajv;
 }
@@ -178,6 +174,37 @@ async function readBody(c: Context<AppEnv>, errors: FieldError[]): Promise<unkno
   }
 }
 
+/**
+ * Deeper JSON is refused before anything walks it: nothing the contract takes nests so far, and a few kilobytes of
+ * `[[[…]]]` overflow the stack of whatever recurses through it next (`structuredClone`, PostgreSQL's jsonb parser).
+ */
+const maxJsonDepth = 32;
+const pointerSegment = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
+
+/** Reports text PostgreSQL cannot store, in keys and values, and JSON nested deeper than `maxJsonDepth`. */
+function checkText(location: Location, input: unknown, errors: FieldError[]): void {
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value: input, path: '', depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value, path, depth } = next;
+    if (typeof value === 'string') {
+      const problem = unstorableText(value);
+      if (problem) errors.push({ location, path: path || '/', message: problem });
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth === maxJsonDepth) {
+      errors.push({ location, path: path || '/', message: `must not nest deeper than ${maxJsonDepth} levels` });
+      return;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      const itemPath = `${path}/${pointerSegment(key)}`;
+      const problem = Array.isArray(value) ? null : unstorableText(key);
+      if (problem) errors.push({ location, path: itemPath, message: `has a name that ${problem}` });
+      pending.push({ value: item, path: itemPath, depth: depth + 1 });
+    }
+  }
+}
+
 function summarise(errors: FieldError[]): string {
   const first = errors[0]!;
   const where = first.location === 'body' ? 'body' : `${first.location} parameter`;
@@ -198,6 +225,9 @@ export function validate(operationId: OperationId): MiddlewareHandler<AppEnv> {
       if (value !== undefined) header[p.name.toLowerCase()] = value;
     }
     const path: Json = c.req.param() as Json;
+    checkText('query', query, errors);
+    checkText('header', header, errors);
+    checkText('path', path, errors);
     if (errors.length === 0) {
       check(operationId, 'query', query, spec.parameters, errors);
       check(operationId, 'header', header, spec.parameters, errors);
@@ -206,6 +236,7 @@ export function validate(operationId: OperationId): MiddlewareHandler<AppEnv> {
     let body: unknown;
     if (spec.bodySchema && errors.length === 0) {
       body = await readBody(c, errors);
+      if (errors.length === 0) checkText('body', body, errors);
       if (errors.length === 0) {
         const validateBody = compiled(`${operationId}:body`, bodyAjv, () => spec.bodySchema!);
         if (!validateBody(body)) errors.push(...toFieldErrors('body', validateBody.errors));

@@ -2,11 +2,11 @@
 import { Hono } from 'hono';
 import { canSee } from '../auth/permissions.js';
 import type { Principal } from '../auth/types.js';
-import { bindingOf, decodeCursor, encodeCursor } from '../http/cursor.js';
+import { bindingOf, decodeCursor, encodeCursor, malformedCursor } from '../http/cursor.js';
 import type { AppContext, AppEnv, Services } from '../http/env.js';
 import { toJobDetail } from '../http/jobView.js';
 import { pickLocale } from '../http/locale.js';
-import { notFound, ProblemError } from '../http/problem.js';
+import { notFound } from '../http/problem.js';
 import { validate, validInput } from '../http/validation.js';
 import { getArtifact, listArtifacts } from '../store/artifacts.js';
 import { getJob } from '../store/getJob.js';
@@ -79,7 +79,7 @@ export function jobRoutes(services: Services): Hono<AppEnv> {
     const binding = bindingOf({ job: row.id, levels });
     const afterId = cursor ? decodeCursor(cursor, binding, 1)[0]! : null;
     if (afterId !== null && !/^[0-9]{1,18}$/.test(afterId)) {
-      throw new ProblemError(400, 'invalid_cursor', 'The cursor is malformed; start again from page one.');
+      throw malformedCursor();
     }
     const page = await listMessages(services.db, row.id, { levels, afterId, limit });
     const last = page.rows.at(-1);

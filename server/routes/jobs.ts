@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { asksForOthers, listScope } from '../auth/permissions.js';
 import type { Principal } from '../auth/types.js';
 import { csvLine } from '../http/csv.js';
-import { bindingOf, decodeCursor, encodeCursor } from '../http/cursor.js';
+import { bindingOf, decodeCursor, encodeCursor, malformedCursor } from '../http/cursor.js';
 import type { AppContext, AppEnv, Services } from '../http/env.js';
 import { toJob } from '../http/jobView.js';
 import { pickLocale } from '../http/locale.js';
@@ -14,7 +14,7 @@ import { jobFacets } from '../store/jobFacets.js';
 import type { JobFilters } from '../store/jobFilters.js';
 import { type JobListKey, listJobs } from '../store/listJobs.js';
 import { queueInfo } from '../store/queueInfo.js';
-import { finishedStatuses, type JobListRow, unfinishedStatuses } from '../store/rows.js';
+import { finishedStatuses, isJobId, type JobListRow, unfinishedStatuses } from '../store/rows.js';
 
 const knownStatuses = [...unfinishedStatuses, ...finishedStatuses];
 
@@ -84,8 +84,13 @@ export function jobListRoutes(services: Services): Hono<AppEnv> {
     const filters = filtersFrom(services, c.get('principal'), query);
     const binding = bindingOf({ filters, sort });
     const after = cursor ? (decodeCursor(cursor, binding, 2) as JobListKey) : null;
+    if (after && !isJobId(after[1])) throw malformedCursor();
     const [page, total] = await Promise.all([
-      listJobs(services.db, filters, { sort, after, limit }),
+      listJobs(services.db, filters, { sort, after, limit }).catch((error: unknown) => {
+        // The sort value is cast in the database: a forged one that is no timestamp fails there (SQLSTATE 22…).
+        if (after && /^22/.test((error as { code?: string }).code ?? '')) throw malformedCursor();
+        throw error;
+      }),
       countJobs(services.db, filters, services.countCap),
     ]);
     return c.json({

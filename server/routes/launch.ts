@@ -47,9 +47,22 @@ function checkParams(services: Services, request: LaunchRequest): JsonObject {
   return params;
 }
 
+/**
+ * What a retry must repeat to be the same launch: the same meaning, whatever the order of its keys, and an absent
+ * `subjects` the same as an empty one (validation has already filled the other defaults in).
+ */
 function hashOf(request: LaunchRequest, params: JsonObject): string {
-  const canonical = { type: request.type, params, notifyByEmail: request.notifyByEmail, subjects: request.subjects };
-  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+  const launch = { type: request.type, params, notifyByEmail: request.notifyByEmail, subjects: request.subjects ?? [] };
+  return createHash('sha256').update(canonicalJson(launch)).digest('hex');
+}
+
+/** JSON with every object's keys sorted (the body is at most 32 levels deep, see validation.ts). */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
 }
 
 async function launch(services: Services, principal: Principal, request: LaunchRequest, key: string | undefined) {

@@ -5,7 +5,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { AuthFunction, Principal } from '../auth/types.js';
 import type { Db } from '../db/types.js';
-import { bindingOf, decodeCursor, encodeCursor } from '../http/cursor.js';
+import { bindingOf, decodeCursor, encodeCursor, malformedCursor } from '../http/cursor.js';
 import type { AppEnv } from '../http/env.js';
 import { pickLocale } from '../http/locale.js';
 import { ProblemError, problemResponse } from '../http/problem.js';
@@ -46,7 +46,7 @@ export function notificationRoutes({ db, auth, registry }: NotificationRouteDeps
     const binding = bindingOf({ unread: unread === true });
     const beforeId = cursor ? decodeCursor(cursor, binding, 1)[0]! : null;
     if (beforeId !== null && !/^[1-9][0-9]{0,17}$/.test(beforeId)) {
-      throw new ProblemError(400, 'invalid_cursor', 'The cursor is malformed; start again from page one.');
+      throw malformedCursor();
     }
     const rows = await listNotifications(db, principal.id, { unreadOnly: unread === true, beforeId, limit: limit + 1 });
     const page = rows.slice(0, limit);

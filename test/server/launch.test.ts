@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { activityReport } from '../../server/jobs/activityReport.js';
 import { productImport } from '../../server/jobs/productImport.js';
 import type { JobTypeDefinition } from '../../server/queue/types.js';
 import { dbKinds } from '../support/db.js';
@@ -10,7 +11,9 @@ for (const kind of dbKinds) {
   describe(`POST /jobs (${kind})`, () => {
     let world: World;
     before(async () => {
-      world = await openWorld(kind, (db) => [...testJobTypes(), productImport(db) as unknown as JobTypeDefinition], {
+      const demoTypes = (db: Parameters<typeof productImport>[0]) =>
+        [productImport(db), activityReport(db)] as unknown as JobTypeDefinition[];
+      world = await openWorld(kind, (db) => [...testJobTypes(), ...demoTypes(db)], {
         maxBodyBytes: 64 * 1024,
       });
     });
@@ -86,6 +89,56 @@ for (const kind of dbKinds) {
       assert.equal(text.body.errors[0].path, '/content-type');
     });
 
+    it('answers 400 for text the database cannot store, naming the field, and stores nothing', async () => {
+      const before = await world.call('alice', 'GET', '/jobs?limit=1');
+      for (const [rawBody, path] of [
+        ['{"type":"quick","params":{"password":"a\\u0000b"}}', '/params/password'],
+        ['{"type":"quick","params":{"password":"\\ud800"}}', '/params/password'],
+        ['{"type":"quick","params":{"count":1,"a\\u0000":1}}', '/params/a\u0000'],
+        ['{"type":"quick","subjects":["product:a\\u0000b"]}', '/subjects/0'],
+        ['{"type":"quick","subjects":["product:\\udc00x"]}', '/subjects/0'],
+      ]) {
+        const { status, body } = await world.call('alice', 'POST', '/jobs', {
+          rawBody,
+          headers: { 'content-type': 'application/json' },
+        });
+        assert.equal(status, 400, rawBody);
+        assert.equal(body.code, 'invalid_request');
+        assert.deepEqual([body.errors[0].location, body.errors[0].path], ['body', path], rawBody);
+        assert.match(body.errors[0].message, /NUL|surrogate/);
+      }
+      const after = await world.call('alice', 'GET', '/jobs?limit=1');
+      assert.equal(after.body.total.count, before.body.total.count);
+    });
+
+    it('answers 400 for JSON nested deeper than 32 levels, before anything walks it', async () => {
+      const deep = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+      const tooDeep = await world.call('alice', 'POST', '/jobs', {
+        rawBody: `{"type":"quick","params":{"x":${deep(5000)}}}`,
+        headers: { 'content-type': 'application/json' },
+      });
+      assert.equal(tooDeep.status, 400);
+      assert.match(tooDeep.body.detail, /nest deeper than 32 levels/);
+      // Within the limit, the job type's own schema decides.
+      const allowed = await world.call('alice', 'POST', '/jobs', {
+        rawBody: `{"type":"quick","params":{"x":${deep(29)}}}`,
+        headers: { 'content-type': 'application/json' },
+      });
+      assert.equal(allowed.status, 422);
+    });
+
+    it('answers 422 for a date param PostgreSQL cannot store', async () => {
+      const { status, body } = await world.call('alice', 'POST', '/jobs', {
+        body: { type: 'activity-report', params: { from: '0000-01-01', to: '2026-01-01' } },
+      });
+      assert.equal(status, 422);
+      assert.equal(body.errors[0].path, '/params/from');
+      const valid = await world.call('alice', 'POST', '/jobs', {
+        body: { type: 'activity-report', params: { from: '0001-01-01', to: '2026-01-01' } },
+      });
+      assert.equal(valid.status, 202);
+    });
+
     it('answers 413 payload_too_large past the body limit', async () => {
       const { status, body } = await world.call('alice', 'POST', '/jobs', {
         body: { type: 'quick', params: { password: 'x'.repeat(70 * 1024) } },
@@ -105,6 +158,21 @@ for (const kind of dbKinds) {
       const carol = await world.call('carol', 'POST', '/jobs', request);
       assert.notEqual(carol.body.id, first.body.id);
       assert.equal(carol.headers.get('idempotent-replayed'), null);
+    });
+
+    it('replays a retry that means the same launch in another key order or with subjects left out', async () => {
+      const headers = { 'idempotency-key': 'k-order', 'content-type': 'application/json' };
+      const first = await world.call('alice', 'POST', '/jobs', {
+        rawBody: '{"type":"quick","params":{"count":1,"colour":"red"}}',
+        headers,
+      });
+      const reordered = await world.call('alice', 'POST', '/jobs', {
+        rawBody: '{"params":{"colour":"red","count":1},"subjects":[],"type":"quick"}',
+        headers,
+      });
+      assert.equal(reordered.status, 202);
+      assert.equal(reordered.body.id, first.body.id);
+      assert.equal(reordered.headers.get('idempotent-replayed'), 'true');
     });
 
     it('answers 409 idempotency_conflict for the same key with another body', async () => {

@@ -166,6 +166,48 @@ for (const kind of dbKinds) {
       assert.equal(other.body.code, 'invalid_cursor');
     });
 
+    it('answers 400 invalid_cursor for a forged cursor whose binding is right but whose key the database refuses', async () => {
+      // The binding is a hash anyone can compute: keep a genuine one and change the key.
+      const first = await world.call('carol', 'GET', '/jobs?limit=2');
+      const { k, b } = JSON.parse(Buffer.from(first.body.nextCursor, 'base64url').toString('utf8'));
+      const forge = (key: unknown[]) => Buffer.from(JSON.stringify({ k: key, b })).toString('base64url');
+      assert.equal((await world.call('carol', 'GET', `/jobs?limit=2&cursor=${forge(k)}`)).status, 200);
+      for (const key of [
+        ['not a date', k[1]],
+        ['0000-01-01 00:00:00+00', k[1]],
+        [k[0], 'x'],
+        [k[0], '99999999999999999999'],
+        [`${k[0]}\u0000`, k[1]],
+        [k[0], '\ud800'],
+      ]) {
+        const { status, body } = await world.call('carol', 'GET', `/jobs?limit=2&cursor=${forge(key)}`);
+        assert.equal(status, 400, JSON.stringify(key));
+        assert.equal(body.code, 'invalid_cursor');
+      }
+    });
+
+    it('answers 400 for text and dates the database cannot store, instead of failing there', async () => {
+      for (const [path, field] of [
+        ['/jobs?q=a%00b', '/q'],
+        ['/jobs?subject=product:%00', '/subject'],
+        ['/jobs?error=%00', '/error'],
+        ['/jobs/facets?q=%00', '/q'],
+        ['/jobs/export?q=%00', '/q'],
+        ['/jobs?from=0000-01-01T00:00:00Z', '/from'],
+        ['/jobs?to=2026-01-01T00:00:00%2B23:59', '/to'],
+        ['/jobs/facets?updatedAfter=9999-12-31T23:59:59-16:00', '/updatedAfter'],
+      ]) {
+        const { status, body } = await world.call('carol', 'GET', path);
+        assert.equal(status, 400, path);
+        assert.equal(body.code, 'invalid_request');
+        assert.deepEqual([body.errors[0].location, body.errors[0].path], ['query', field], path);
+      }
+      // The widest offsets and the first year PostgreSQL takes are answered.
+      for (const query of ['from=0001-01-01T00:00:00-15:59', 'to=9999-12-31T23:59:59%2B15:59']) {
+        assert.equal((await world.call('carol', 'GET', `/jobs?${query}`)).status, 200, query);
+      }
+    });
+
     it('answers 400 invalid_request for parameters out of the contract', async () => {
       for (const query of [
         'limit=0',
