@@ -59,7 +59,13 @@ function tokenOf(request: Request): string | null {
   if (isCrossSiteChange(request)) return null;
   const cookie = request.headers.get('cookie');
   const session = cookie?.match(/(?:^|;\s*)job_session=([^;]+)/)?.[1];
-  return session ? decodeURIComponent(session) : null;
+  if (!session) return null;
+  try {
+    return decodeURIComponent(session);
+  } catch {
+    // A stray `%` (say, a cookie of the same name set by another app on the domain) is no token, not a 500.
+    return null;
+  }
 }
 
 export function tokenAuth(users: readonly ConfiguredUser[]): AuthFunction {

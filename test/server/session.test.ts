@@ -46,6 +46,15 @@ for (const kind of dbKinds) {
       assert.equal(body.id, 'carol');
     });
 
+    it('answers 401, not 500, for a job_session cookie that is not URL-encoded text', async () => {
+      for (const cookie of ['job_session=%', 'job_session=%E0%A4%A']) {
+        const { status, body, headers } = await world.call(null, 'GET', '/me', { headers: { cookie } });
+        assert.equal(status, 401, cookie);
+        assert.equal(body.code, 'unauthenticated');
+        assert.equal(headers.get('www-authenticate'), 'Bearer');
+      }
+    });
+
     it('refuses a cookie-authenticated change from another site (CSRF)', async () => {
       const cookie = `job_session=${demoTokens.alice}`;
       const launch = (headers: Record<string, string>) =>
@@ -79,6 +88,29 @@ for (const kind of dbKinds) {
         headers: { 'accept-language': 'de;q=1, fr-CA;q=0.8' },
       });
       assert.equal(fr.body.items.find((t: { type: string }) => t.type === 'quick').label, 'Tâche rapide');
+      // A browser sends the user's whole list of languages: a long one is read, not refused.
+      const many = `${Array.from({ length: 60 }, (_, i) => `x${i};q=0.${i % 9}`).join(',')},fr;q=0.95`;
+      assert.ok(many.length > 400);
+      const long = await world.call('alice', 'GET', '/job-types', { headers: { 'accept-language': many } });
+      assert.equal(long.status, 200);
+      assert.equal(long.body.items.find((t: { type: string }) => t.type === 'quick').label, 'Tâche rapide');
+    });
+
+    it('answers 413 to a body past the limit on every operation that takes a request body', async () => {
+      const big = 'x'.repeat(1024 * 1024 + 1);
+      for (const [method, path] of [
+        ['POST', '/jobs/1/requeue'],
+        ['POST', '/jobs/1/interrupt'],
+        ['DELETE', '/jobs/1'],
+        ['POST', '/events/token'],
+        ['POST', '/notifications/1/read'],
+        ['POST', '/notifications/read'],
+      ]) {
+        const headers = { 'content-type': 'application/json', origin: 'http://test' };
+        const { status, body } = await world.call('alice', method!, path!, { rawBody: big, headers });
+        assert.equal(status, 413, `${method} ${path}`);
+        assert.equal(body.code, 'payload_too_large');
+      }
     });
 
     it('answers unknown routes with 404 problem details', async () => {
