@@ -69,6 +69,9 @@ export function eventRoutes(deps: EventRouteDeps): Hono<AppEnv> {
     if (live.streamsOf(principal.id) >= maxStreamsPerUser) {
       throw new ProblemError(429, 'rate_limited', `At most ${maxStreamsPerUser} open streams per user; close one.`);
     }
+    // Hono answers HEAD with this GET route and drops the body without cancelling it: a stream opened here would
+    // stay registered (and count against the user's limit) until the process ends.
+    if (c.req.method === 'HEAD') return new Response(null, { status: 200, headers: streamHeaders });
     const lastEventId = (header['last-event-id'] as string | undefined) ?? query.lastEventId;
     const viewer = { principal, locale: pickLocale(c.req.header('accept-language')) };
     const node = nodeBindings(c);

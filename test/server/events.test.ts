@@ -201,6 +201,19 @@ for (const kind of dbKinds) {
       assert.equal(world.live.streamsOf('bob'), before, 'closed streams leave the hub');
     });
 
+    test('HEAD answers with the stream headers and opens no stream', async () => {
+      const before = world.live.streamsOf('bob');
+      for (let i = 0; i < 25; i++) {
+        const head = await world.fetch('http://localhost/api/events', { method: 'HEAD', headers: bearer('bob') });
+        assert.equal(head.status, 200);
+        assert.match(head.headers.get('content-type') ?? '', /^text\/event-stream/);
+        assert.equal(await head.text(), '');
+      }
+      assert.equal(world.live.streamsOf('bob'), before);
+      const stream = await open('/api/events', bearer('bob'));
+      stream.close();
+    });
+
     test('heartbeat comments keep idle streams open', async () => {
       const idle = await open('/api/events', bearer('bob'));
       await idle.until((s) => s.comments.filter((c) => c === 'heartbeat').length >= 2);

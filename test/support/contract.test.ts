@@ -32,6 +32,15 @@ test('checks problem details through shared responses', async () => {
   );
 });
 
+test("checks HEAD as the GET operation's status and media type, with no body", async () => {
+  const head = (body: string | null, type = 'application/json') =>
+    new Response(body, { status: 200, headers: { 'content-type': type } });
+  await checkResponse('HEAD', 'http://x/api/me', head(null));
+  await assert.rejects(checkResponse('HEAD', 'http://x/api/me', head('{}')), /allows no body/);
+  await assert.rejects(checkResponse('HEAD', 'http://x/api/me', head(null, 'text/html')), /media type/);
+  await assert.rejects(checkResponse('HEAD', 'http://x/api/events/token', head(null)), /not in the contract/);
+});
+
 test('accepts an empty 204 and rejects a path outside the contract', async () => {
   await checkResponse('DELETE', 'http://x/api/jobs/1', new Response(null, { status: 204 }));
   await assert.rejects(checkResponse('GET', 'http://x/api/nope', json(200, {})), /not in the contract/);

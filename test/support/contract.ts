@@ -118,12 +118,15 @@ export function validateSchema(name: string, value: unknown): void {
  * the request's operation. Reads a clone, so the caller can still read the response.
  */
 export async function checkResponse(method: string, url: string, response: Response): Promise<void> {
-  const { template, operation } = findOperation(method, url);
+  // HTTP: HEAD is GET without the body, so it answers what the GET operation declares, with no body.
+  const head = method.toUpperCase() === 'HEAD';
+  const verb = head ? 'get' : method.toLowerCase();
+  const { template, operation } = findOperation(verb, url);
   const where = `${method.toUpperCase()} ${template} → ${response.status}`;
   const status = String(response.status);
   const responsePath = operation.responses[status]
-    ? ['paths', template, method.toLowerCase(), 'responses', status]
-    : ['paths', template, method.toLowerCase(), 'responses', 'default'];
+    ? ['paths', template, verb, 'responses', status]
+    : ['paths', template, verb, 'responses', 'default'];
   let declared = lookUp(responsePath) as Json | undefined;
   if (!declared) throw new ContractViolation(`${where}: status not in the contract`);
   if (typeof declared.$ref === 'string') {
@@ -131,16 +134,16 @@ export async function checkResponse(method: string, url: string, response: Respo
     declared = lookUp(responsePath) as Json;
   }
   const mediaTypes = Object.keys((declared.content as Json | undefined) ?? {});
-  if (mediaTypes.length === 0) {
+  const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
+  if (mediaTypes.length > 0 && !mediaTypes.includes('*/*') && !mediaTypes.includes(mediaType)) {
+    throw new ContractViolation(`${where}: media type "${mediaType}" not in ${mediaTypes.join(', ')}`);
+  }
+  if (mediaTypes.length === 0 || head) {
     const body = await response.clone().text();
     if (body !== '') throw new ContractViolation(`${where}: the contract allows no body, got ${body.slice(0, 200)}`);
     return;
   }
-  const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
   if (mediaTypes.includes('*/*')) return;
-  if (!mediaTypes.includes(mediaType)) {
-    throw new ContractViolation(`${where}: media type "${mediaType}" not in ${mediaTypes.join(', ')}`);
-  }
   // A stream's events are checked one by one with validateSchema('StreamEvent', …); CSV has no schema to check.
   if (!mediaType.endsWith('json')) return;
   const text = await response.clone().text();
