@@ -1496,7 +1496,8 @@ export interface components {
          */
         Limit: number;
         /**
-         * @description Language for labels (`en` or `fr` in the reference server).
+         * @description Language for labels (`en` or `fr` in the reference server). Browsers send the user's whole list of languages
+         *     here, so servers accept long values.
          * @example fr-FR,fr;q=0.9,en;q=0.8
          */
         AcceptLanguage: string;
@@ -1613,7 +1614,8 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Language for labels (`en` or `fr` in the reference server).
+                 * @description Language for labels (`en` or `fr` in the reference server). Browsers send the user's whole list of languages
+                 *     here, so servers accept long values.
                  * @example fr-FR,fr;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -1704,7 +1706,8 @@ export interface operations {
             };
             header?: {
                 /**
-                 * @description Language for labels (`en` or `fr` in the reference server).
+                 * @description Language for labels (`en` or `fr` in the reference server). Browsers send the user's whole list of languages
+                 *     here, so servers accept long values.
                  * @example fr-FR,fr;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -1807,7 +1810,8 @@ export interface operations {
             };
             header?: {
                 /**
-                 * @description Language for labels (`en` or `fr` in the reference server).
+                 * @description Language for labels (`en` or `fr` in the reference server). Browsers send the user's whole list of languages
+                 *     here, so servers accept long values.
                  * @example fr-FR,fr;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -1882,7 +1886,8 @@ export interface operations {
             };
             header?: {
                 /**
-                 * @description Language for labels (`en` or `fr` in the reference server).
+                 * @description Language for labels (`en` or `fr` in the reference server). Browsers send the user's whole list of languages
+                 *     here, so servers accept long values.
                  * @example fr-FR,fr;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -1945,7 +1950,8 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Language for labels (`en` or `fr` in the reference server).
+                 * @description Language for labels (`en` or `fr` in the reference server). Browsers send the user's whole list of languages
+                 *     here, so servers accept long values.
                  * @example fr-FR,fr;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -1996,6 +2002,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     getJobReport: {
@@ -2003,7 +2010,8 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Language for labels (`en` or `fr` in the reference server).
+                 * @description Language for labels (`en` or `fr` in the reference server). Browsers send the user's whole list of languages
+                 *     here, so servers accept long values.
                  * @example fr-FR,fr;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -2134,6 +2142,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -2163,6 +2172,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     createStreamToken: {
@@ -2183,7 +2193,9 @@ export interface operations {
                     "application/json": components["schemas"]["StreamToken"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     streamEvents: {
@@ -2260,7 +2272,8 @@ export interface operations {
             };
             header?: {
                 /**
-                 * @description Language for labels (`en` or `fr` in the reference server).
+                 * @description Language for labels (`en` or `fr` in the reference server). Browsers send the user's whole list of languages
+                 *     here, so servers accept long values.
                  * @example fr-FR,fr;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -2307,8 +2320,10 @@ export interface operations {
                     "application/json": components["schemas"]["Notification"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     markAllNotificationsRead: {
@@ -2329,7 +2344,9 @@ export interface operations {
                     "application/json": components["schemas"]["MarkedCount"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
 }

@@ -22,6 +22,8 @@ const titles: Record<string, string> = {
   not_interruptible: 'This job type cannot be interrupted',
   idempotency_conflict: 'Idempotency key reused with another request',
   payload_too_large: 'Request too large',
+  rate_limited: 'Too many requests',
+  unsupported_media_type: 'Unsupported media type',
   internal_error: 'Something went wrong on our side',
 };
 

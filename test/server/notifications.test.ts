@@ -121,6 +121,19 @@ for (const kind of dbKinds) {
       assert.deepEqual((await post('alice', '/read')).body, { marked: 0 });
     });
 
+    test('a malformed ID or an unknown query parameter is a 400 the contract declares', async () => {
+      for (const path of ['/a.b/read', '/read?all=1']) {
+        const { status, body } = await post('alice', path);
+        assert.equal(status, 400, path);
+        assert.equal(body.code, 'invalid_request');
+      }
+      const token = await world.fetch('http://localhost/api/events/token?x=1', {
+        method: 'POST',
+        headers: bearer('alice'),
+      });
+      assert.equal(token.status, 400);
+    });
+
     test('without credentials: 401', async () => {
       const response = await world.fetch('http://localhost/api/notifications');
       assert.equal(response.status, 401);
