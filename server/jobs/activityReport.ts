@@ -22,6 +22,8 @@ export function activityReport(db: Queryable): JobTypeDefinition<ActivityReportP
         to: { type: 'string', format: 'date', title: 'To (included)' },
       },
     },
+    // Dates in the same form compare as text; an empty period would give an empty report without saying why.
+    checkParams: ({ from, to }) => (to < from ? [{ path: '/to', message: `must not be before ${from}` }] : []),
     interruptible: false,
     requeueable: true,
     async handler(job) {

@@ -48,6 +48,11 @@ export interface JobTypeDefinition<Params extends JsonObject = JsonObject> {
   category: { en: string[]; fr: string[] };
   /** JSON Schema 2020-12 of the params; `title` labels an option, `writeOnly: true` marks it sensitive. */
   paramsSchema: JsonObject;
+  /**
+   * Rules the schema cannot say (one param against another), run at launch on params the schema accepted: each
+   * problem found answers 422 `invalid_params`, e.g. `{ path: '/to', message: 'must not be before from' }`.
+   */
+  checkParams?: (params: Params) => { path: string; message: string }[];
   interruptible: boolean;
   requeueable: boolean;
   /** Attempts in all; more than 1 retries the job when its worker is lost. Default 1. */

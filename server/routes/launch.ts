@@ -31,17 +31,18 @@ interface LaunchRequest {
 }
 
 function checkParams(services: Services, request: LaunchRequest): JsonObject {
-  if (!services.registry.get(request.type)) {
-    throw new ProblemError(422, 'unknown_job_type', `There is no job type "${request.type}".`);
-  }
+  const definition = services.registry.get(request.type);
+  if (!definition) throw new ProblemError(422, 'unknown_job_type', `There is no job type "${request.type}".`);
   const params = structuredClone(request.params ?? {});
   const validateParams = services.registry.validator(request.type);
-  if (!validateParams(params)) {
-    const errors = (validateParams.errors ?? []).map((e) => ({
-      location: 'body' as const,
-      path: `/params${e.instancePath}${e.keyword === 'required' ? `/${e.params.missingProperty}` : ''}`,
-      message: e.keyword === 'required' ? 'is required' : (e.message ?? 'is not valid'),
-    }));
+  const problems = validateParams(params)
+    ? (definition.checkParams?.(params) ?? [])
+    : (validateParams.errors ?? []).map((e) => ({
+        path: `${e.instancePath}${e.keyword === 'required' ? `/${e.params.missingProperty}` : ''}`,
+        message: e.keyword === 'required' ? 'is required' : (e.message ?? 'is not valid'),
+      }));
+  if (problems.length > 0) {
+    const errors = problems.map(({ path, message }) => ({ location: 'body' as const, path: `/params${path}`, message }));
     throw new ProblemError(422, 'invalid_params', `params${errors[0]!.path.slice(7)} ${errors[0]!.message}`, errors);
   }
   return params;

@@ -127,12 +127,21 @@ for (const kind of dbKinds) {
       assert.equal(allowed.status, 422);
     });
 
-    it('answers 422 for a date param PostgreSQL cannot store', async () => {
+    it("answers 422 for a date param PostgreSQL cannot store, and for what the type's checkParams refuses", async () => {
       const { status, body } = await world.call('alice', 'POST', '/jobs', {
         body: { type: 'activity-report', params: { from: '0000-01-01', to: '2026-01-01' } },
       });
       assert.equal(status, 422);
       assert.equal(body.errors[0].path, '/params/from');
+      const backwards = await world.call('alice', 'POST', '/jobs', {
+        body: { type: 'activity-report', params: { from: '2026-02-01', to: '2026-01-31' } },
+      });
+      assert.equal(backwards.status, 422);
+      assert.equal(backwards.body.code, 'invalid_params');
+      assert.equal(backwards.body.detail, 'params/to must not be before 2026-02-01');
+      assert.deepEqual(backwards.body.errors, [
+        { location: 'body', path: '/params/to', message: 'must not be before 2026-02-01' },
+      ]);
       const valid = await world.call('alice', 'POST', '/jobs', {
         body: { type: 'activity-report', params: { from: '0001-01-01', to: '2026-01-01' } },
       });
