@@ -10,6 +10,7 @@ import type { AuthFunction, UserDirectory } from './auth/types.js';
 import type { Db } from './db/types.js';
 import type { Live } from './events/live.js';
 import type { AppEnv, Services } from './http/env.js';
+import { LaunchLimit } from './http/launchLimit.js';
 import { ProblemError, problemResponse } from './http/problem.js';
 import { JobTypeRegistry } from './http/registry.js';
 import { contractMethods } from './http/validation.js';
@@ -41,6 +42,11 @@ export interface AppOptions {
   /** More open streams than this for one user in this process answer 429 (default 50; a page shares one). */
   maxStreamsPerUser?: number;
   /**
+   * New jobs (launches and requeues) per user and minute in this process, beyond which they answer 429 with
+   * `Retry-After`; none by default (`npm start` sets 120, `LAUNCHES_PER_MINUTE`).
+   */
+  launchesPerMinute?: number | null;
+  /**
    * Adds routes or middleware under `/api` ahead of every route and of the bearer/cookie check: routes that
    * authenticate for themselves, or CORS middleware so preflights are answered (docs/embedding.md).
    */
@@ -56,6 +62,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     users: options.users ?? staticDirectory([]),
     countCap: options.countCap ?? 10_000,
     exportCap: options.exportCap ?? 10_000,
+    launchLimit: options.launchesPerMinute ? new LaunchLimit(options.launchesPerMinute) : null,
   };
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
 

@@ -8,6 +8,7 @@
  *   DATA_DIR            PGlite's folder, default .data
  *   USERS_FILE          users and tokens (JSON), default server/config/users.json
  *   WORKER_CONCURRENCY  handlers at once in this process; 0 serves the API without a worker
+ *   LAUNCHES_PER_MINUTE new jobs per user and minute in this process (429 beyond), default 120; 0: no limit
  *   STREAM_TOKEN_SECRET signs live-stream tokens; set the same value on every host (random per process otherwise)
  *   SMTP_URL            smtp://… for confirmation mails; none are sent when unset
  *   MAIL_FROM           the mails' sender, default "Job tracker <no-reply@localhost>"
@@ -33,6 +34,8 @@ export interface ServerConfig {
   usersFile: string | URL;
   /** Null: the worker's default. 0: no worker in this process. */
   workerConcurrency: number | null;
+  /** New jobs per user and minute in this process; 0: no limit. */
+  launchesPerMinute: number;
   streamTokenSecret: string | null;
   smtpUrl: string | null;
   mailFrom: string;
@@ -62,6 +65,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     dataDir: resolve(env.DATA_DIR || '.data'),
     usersFile: env.USERS_FILE ? resolve(env.USERS_FILE) : defaultUsersFile,
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 0, 10_000),
+    launchesPerMinute: integer(env, 'LAUNCHES_PER_MINUTE', 0, 1_000_000) ?? 120,
     streamTokenSecret: env.STREAM_TOKEN_SECRET || null,
     smtpUrl: env.SMTP_URL || null,
     mailFrom: env.MAIL_FROM || 'Job tracker <no-reply@localhost>',
@@ -88,7 +92,14 @@ export async function startServer(
       ? null
       : startWorker({ db, jobTypes, ...(config.workerConcurrency ? { concurrency: config.workerConcurrency } : {}) });
   const live = await startLive({ db, jobTypes, streamTokenSecret: config.streamTokenSecret ?? undefined });
-  const app = createApp({ db, auth: tokenAuth(users), jobTypes, users: staticDirectory(users), live });
+  const app = createApp({
+    db,
+    auth: tokenAuth(users),
+    jobTypes,
+    users: staticDirectory(users),
+    live,
+    launchesPerMinute: config.launchesPerMinute || null,
+  });
   decorate?.(app);
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
     const listening = serve({ fetch: app.fetch, port: config.port }, () => resolveServer(listening));

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { Principal, UserDirectory } from '../auth/types.js';
 import type { Db } from '../db/types.js';
+import type { LaunchLimit } from './launchLimit.js';
 import type { JobTypeRegistry } from './registry.js';
 import type { ValidInput } from './validation.js';
 
@@ -13,6 +14,8 @@ export interface Services {
   countCap: number;
   /** The CSV export holds at most this many jobs. */
   exportCap: number;
+  /** New jobs per user and minute in this process; null: no limit. */
+  launchLimit: LaunchLimit | null;
 }
 
 export interface AppEnv {

@@ -36,6 +36,8 @@ export class ProblemError extends Error {
     readonly code: string,
     detail: string,
     readonly errors?: FieldError[],
+    /** Sent with the problem, e.g. `Retry-After` with a 429. */
+    readonly headers?: Record<string, string>,
   ) {
     super(detail);
   }
@@ -56,7 +58,7 @@ export class ProblemError extends Error {
 export function problemResponse(error: ProblemError, instance?: string): Response {
   return new Response(JSON.stringify(error.toProblem(instance)), {
     status: error.status,
-    headers: { 'content-type': 'application/problem+json' },
+    headers: { ...error.headers, 'content-type': 'application/problem+json' },
   });
 }
 

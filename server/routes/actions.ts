@@ -40,6 +40,8 @@ async function requeue(services: Services, principal: Principal, id: string): Pr
     if (!isFinished(row.status)) {
       throw conflict('job_not_finished', `Job ${id} is ${row.status}; only a finished job can be run again.`);
     }
+    // The one who asks pays, not the job's owner: a manager's bulk requeue does not use up the owner's launches.
+    services.launchLimit?.take(principal.id);
     const job = await enqueueJob(tx, {
       type: row.type,
       userId: row.user_id,

@@ -52,7 +52,6 @@ export function eventRoutes(deps: EventRouteDeps): Hono<AppEnv> {
     if (!(error instanceof ProblemError)) throw error;
     const response = problemResponse(error, c.req.path);
     if (error.status === 401) response.headers.set('www-authenticate', 'Bearer');
-    if (error.status === 429) response.headers.set('retry-after', String(retryAfterSeconds));
     return response;
   });
 
@@ -67,7 +66,13 @@ export function eventRoutes(deps: EventRouteDeps): Hono<AppEnv> {
     const principal = query.token ? live.tokens.verify(query.token) : await auth(c.req.raw);
     if (!principal) throw unauthenticated();
     if (live.streamsOf(principal.id) >= maxStreamsPerUser) {
-      throw new ProblemError(429, 'rate_limited', `At most ${maxStreamsPerUser} open streams per user; close one.`);
+      throw new ProblemError(
+        429,
+        'rate_limited',
+        `At most ${maxStreamsPerUser} open streams per user; close one.`,
+        undefined,
+        { 'retry-after': String(retryAfterSeconds) },
+      );
     }
     // Hono answers HEAD with this GET route and drops the body without cancelling it: a stream opened here would
     // stay registered (and count against the user's limit) until the process ends.

@@ -42,7 +42,11 @@ function checkParams(services: Services, request: LaunchRequest): JsonObject {
         message: e.keyword === 'required' ? 'is required' : (e.message ?? 'is not valid'),
       }));
   if (problems.length > 0) {
-    const errors = problems.map(({ path, message }) => ({ location: 'body' as const, path: `/params${path}`, message }));
+    const errors = problems.map(({ path, message }) => ({
+      location: 'body' as const,
+      path: `/params${path}`,
+      message,
+    }));
     throw new ProblemError(422, 'invalid_params', `params${errors[0]!.path.slice(7)} ${errors[0]!.message}`, errors);
   }
   return params;
@@ -68,6 +72,7 @@ function canonicalJson(value: unknown): string {
 
 async function launch(services: Services, principal: Principal, request: LaunchRequest, key: string | undefined) {
   const params = checkParams(services, request);
+  services.launchLimit?.take(principal.id);
   const hash = hashOf(request, params);
   const files = services.registry
     .params(request.type)

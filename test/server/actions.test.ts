@@ -266,3 +266,49 @@ for (const kind of dbKinds) {
     });
   });
 }
+
+for (const kind of dbKinds) {
+  describe(`new jobs per user and minute (${kind})`, () => {
+    let world: World;
+    before(async () => {
+      world = await openWorld(kind, () => testJobTypes(), { launchesPerMinute: 3 });
+    });
+    after(() => world.close());
+
+    it('answers 429 with Retry-After past the allowance, counting launches and requeues of whoever asks', async () => {
+      const launch = (user: 'alice' | 'carol', key?: string) =>
+        world.call(user, 'POST', '/jobs', {
+          body: { type: 'quick' },
+          headers: key ? { 'idempotency-key': key } : {},
+        });
+      assert.equal((await launch('alice', 'once')).status, 202);
+      // Refused requests use up nothing: a bad launch, a replay, a requeue of an unfinished job.
+      assert.equal((await world.call('alice', 'POST', '/jobs', { body: { type: 'nope' } })).status, 422);
+      assert.equal((await launch('alice', 'once')).headers.get('idempotent-replayed'), 'true');
+      const queued = await insertJob(world.db, { user: 'alice', status: 'queued' });
+      assert.equal((await world.call('alice', 'POST', `/jobs/${queued}/requeue`)).status, 409);
+      const finished = await insertJob(world.db, { user: 'alice' });
+      assert.equal((await world.call('alice', 'POST', `/jobs/${finished}/requeue`)).status, 202);
+      assert.equal((await launch('alice')).status, 202);
+
+      const refused = await launch('alice');
+      assert.equal(refused.status, 429);
+      assert.equal(refused.body.code, 'rate_limited');
+      assert.equal(refused.body.title, 'Too many requests');
+      assert.match(refused.body.detail, /^At most 3 new jobs a minute; retry in \d+ s\.$/);
+      assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+      assert.equal((await world.call('alice', 'POST', `/jobs/${finished}/requeue`)).status, 429);
+
+      // A manager's bulk requeue of Alice's jobs counts against the manager, item by item.
+      const jobs = [];
+      for (let i = 0; i < 4; i++) jobs.push(await insertJob(world.db, { user: 'alice' }));
+      const bulk = await world.call('carol', 'POST', '/jobs/bulk', { body: { action: 'requeue', ids: jobs } });
+      assert.equal(bulk.status, 200);
+      assert.deepEqual(
+        bulk.body.results.map((r: { ok: boolean; problem?: { code: string } }) => r.problem?.code ?? r.ok),
+        [true, true, true, 'rate_limited'],
+      );
+      assert.equal((await launch('carol')).status, 429);
+    });
+  });
+}

@@ -3,7 +3,7 @@
  * `fetch`, and small helpers to insert jobs in a given state (so permission and action tests need no worker).
  */
 import type { Hono } from 'hono';
-import { createApp } from '../../server/app.js';
+import { type AppOptions, createApp } from '../../server/app.js';
 import { loadUsers, staticDirectory, tokenAuth } from '../../server/auth/tokens.js';
 import type { Db } from '../../server/db/types.js';
 import type { AppEnv } from '../../server/http/env.js';
@@ -45,7 +45,7 @@ export interface World {
 export async function openWorld(
   kind: DbKind,
   jobTypes: (db: Db) => JobTypeDefinition[],
-  appOptions: { maxBodyBytes?: number; countCap?: number; exportCap?: number } = {},
+  appOptions: Pick<AppOptions, 'maxBodyBytes' | 'countCap' | 'exportCap' | 'launchesPerMinute'> = {},
 ): Promise<World> {
   const db = await openTestDb(kind);
   const users = await loadUsers();

@@ -35,6 +35,9 @@ describe('server/main.ts', () => {
     );
     assert.throws(() => readConfig({ DATABASE_URL: 'mysql://x' }), ConfigError);
     assert.throws(() => readConfig({ WORKER_CONCURRENCY: '-1' }), ConfigError);
+    assert.equal(readConfig({}).launchesPerMinute, 120);
+    assert.equal(readConfig({ LAUNCHES_PER_MINUTE: '0' }).launchesPerMinute, 0);
+    assert.throws(() => readConfig({ LAUNCHES_PER_MINUTE: 'lots' }), /LAUNCHES_PER_MINUTE/);
   });
 
   it('serves the API on embedded storage and keeps the data across a restart', async () => {

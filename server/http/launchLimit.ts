@@ -1,0 +1,54 @@
+/**
+ * A per-user limit on new jobs: launches and requeues, a bulk requeue counting each job. A token bucket: up to
+ * `perMinute` at once, then one more every 60/`perMinute` seconds. Kept in this process, so behind N API processes
+ * a user may queue up to N times the rate; that still bounds what one runaway client or script can queue.
+ */
+import { ProblemError } from './problem.js';
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/** Past this many users remembered, buckets that have refilled are dropped (they hold nothing a new one would not). */
+const maxRemembered = 10_000;
+
+export class LaunchLimit {
+  readonly #buckets = new Map<string, Bucket>();
+  readonly #perMs: number;
+
+  constructor(
+    readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.#perMs = perMinute / 60_000;
+  }
+
+  /** Takes one new job from the user's allowance, or throws 429 `rate_limited` saying when to retry. */
+  take(userId: string): void {
+    const now = this.now();
+    const tokens = this.#tokens(this.#buckets.get(userId), now);
+    if (tokens < 1) {
+      const retryAfter = Math.ceil((1 - tokens) / this.#perMs / 1000);
+      throw new ProblemError(
+        429,
+        'rate_limited',
+        `At most ${this.perMinute} new jobs a minute; retry in ${retryAfter} s.`,
+        undefined,
+        { 'retry-after': String(retryAfter) },
+      );
+    }
+    this.#buckets.set(userId, { tokens: tokens - 1, at: now });
+    if (this.#buckets.size > maxRemembered) this.#forgetRefilled(now);
+  }
+
+  #tokens(bucket: Bucket | undefined, now: number): number {
+    return bucket ? Math.min(this.perMinute, bucket.tokens + (now - bucket.at) * this.#perMs) : this.perMinute;
+  }
+
+  #forgetRefilled(now: number): void {
+    for (const [userId, bucket] of this.#buckets) {
+      if (this.#tokens(bucket, now) >= this.perMinute) this.#buckets.delete(userId);
+    }
+  }
+}
