@@ -179,12 +179,15 @@ async function readBody(c: Context<AppEnv>, errors: FieldError[]): Promise<unkno
  * `[[[…]]]` overflow the stack of whatever recurses through it next (`structuredClone`, PostgreSQL's jsonb parser).
  */
 const maxJsonDepth = 32;
+/** A megabyte of bad strings would otherwise answer with a list of thousands: the first ones say enough. */
+const maxTextProblems = 20;
 const pointerSegment = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
 
 /** Reports text PostgreSQL cannot store, in keys and values, and JSON nested deeper than `maxJsonDepth`. */
 function checkText(location: Location, input: unknown, errors: FieldError[]): void {
   const pending: { value: unknown; path: string; depth: number }[] = [{ value: input, path: '', depth: 0 }];
-  for (let next = pending.pop(); next; next = pending.pop()) {
+  const limit = errors.length + maxTextProblems;
+  for (let next = pending.pop(); next && errors.length < limit; next = pending.pop()) {
     const { value, path, depth } = next;
     if (typeof value === 'string') {
       const problem = unstorableText(value);

@@ -108,7 +108,13 @@ for (const kind of dbKinds) {
         assert.match(body.errors[0].message, /NUL|surrogate/);
       }
       const after = await world.call('alice', 'GET', '/jobs?limit=1');
-      assert.equal(after.body.total.count, before.body.total.count);
+      assert.equal(after.body.total.value, before.body.total.value);
+      // Thousands of bad strings: the first twenty say enough.
+      const many = await world.call('alice', 'POST', '/jobs', {
+        body: { type: 'quick', params: { list: Array.from({ length: 5000 }, () => 'a\u0000') } },
+      });
+      assert.equal(many.status, 400);
+      assert.equal(many.body.errors.length, 20);
     });
 
     it('answers 400 for JSON nested deeper than 32 levels, before anything walks it', async () => {
