@@ -4,8 +4,8 @@
  * skipping or repeating rows.
  */
 import { createHash } from 'node:crypto';
+import { unstorableText } from '../db/text.js';
 import { ProblemError } from './problem.js';
-import { unstorableText } from './storable.js';
 
 export type CursorKey = (string | null)[];
 

@@ -1,6 +1,6 @@
 /**
- * What PostgreSQL can store, checked before a request's values reach it: a value it refuses would otherwise fail
- * in the database and answer 500 instead of 400.
+ * Dates PostgreSQL can store, checked before a request's values reach it: a value it refuses would otherwise fail
+ * in the database and answer 500 instead of 400 (for text, see `server/db/text.ts`).
  *
  * Requests are checked with ajv-formats' full formats, `date` and `date-time` narrowed: RFC 3339 allows year 0000
  * and offsets up to ±23:59, PostgreSQL refuses both ("date/time field value out of range", "time zone displacement
@@ -40,14 +40,4 @@ export function addStorableFormats(ajv: Ajv2020): void {
   addFormats(ajv);
   ajv.addFormat('date', { type: 'string', validate: isStorableDate });
   ajv.addFormat('date-time', { type: 'string', validate: isStorableDateTime });
-}
-
-/** A UTF-16 half without its pair: UTF-8 cannot encode it, so it would be stored as U+FFFD or refused by jsonb. */
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** What is wrong with `text` for PostgreSQL's text and jsonb, as the end of a sentence; null when nothing is. */
-export function unstorableText(text: string): string | null {
-  if (text.includes('\u0000')) return 'must not contain the NUL character (U+0000)';
-  if (loneSurrogate.test(text)) return 'must not contain an unpaired UTF-16 surrogate';
-  return null;
 }

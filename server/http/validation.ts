@@ -10,9 +10,10 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import type { Context, MiddlewareHandler } from 'hono';
 import { parse } from 'yaml';
 import type { operations } from '../../sdk/generated/openapi.js';
+import { unstorableText } from '../db/text.js';
 import type { AppEnv } from './env.js';
 import { badRequest, type FieldError } from './problem.js';
-import { addStorableFormats, unstorableText } from './storable.js';
+import { addStorableFormats } from './storable.js';
 
 type Json = Record<string, unknown>;
 type Location = FieldError['location'];
