@@ -6,6 +6,14 @@
  * `jobs` (a claim writes only its lease), so nobody sees progress on a job that reads `queued`.
  */
 import type { Db } from '../db/types.js';
+import {
+  artifactInput,
+  countInput,
+  maxReportedNumber,
+  messageInput,
+  progressInput,
+  stepInput,
+} from './handlerInput.js';
 import type { StepRow } from './rows.js';
 import { readArtifactData, saveArtifact } from './sql/artifacts.js';
 import type { ClaimedJobRow } from './sql/claimJobs.js';
@@ -36,7 +44,14 @@ export class RunningJob {
   readonly context: JobContext;
   /** Set once the worker stopped waiting for the handler (forced interrupt, lost lease): its calls are ignored. */
   abandoned = false;
-  private readonly state: ProgressState = { done: 0, total: null, message: null, counters: {}, steps: [] };
+  // No prototype: a counter named `toString` or `__proto__` is a counter like any other.
+  private readonly state: ProgressState = {
+    done: 0,
+    total: null,
+    message: null,
+    counters: Object.create(null),
+    steps: [],
+  };
   /** Whether anything changed since the last write (and must go with the completion). */
   private dirty = false;
   private lastWriteAt = 0;
@@ -134,57 +149,82 @@ export class RunningJob {
   }
 
   // progress, count, step, message and the artifact calls are the handler's, reached through its HandlerContext.
+  // The handler's calls check their arguments first (handlerInput.ts), and throw at once when they are wrong.
   progress(done: number, total?: number | null, message?: string | null): void {
-    this.state.done = Math.max(0, Math.trunc(done));
-    if (total !== undefined) this.state.total = total === null ? null : Math.max(0, Math.trunc(total));
-    if (message !== undefined) this.state.message = message;
+    const input = progressInput(done, total, message);
+    this.state.done = input.done;
+    if (input.total !== undefined) this.state.total = input.total;
+    if (input.message !== undefined) this.state.message = input.message;
     this.changed();
   }
 
   count(counter: string, by: number): void {
-    this.state.counters[counter] = (this.state.counters[counter] ?? 0) + by;
+    const input = countInput(counter, by);
     const openStep = this.state.steps.at(-1);
-    if (openStep?.status === 'running') openStep.counters[counter] = (openStep.counters[counter] ?? 0) + by;
+    const stepCounters = openStep?.status === 'running' ? openStep.counters : null;
+    const total = (this.state.counters[input.counter] ?? 0) + input.by;
+    if (total > maxReportedNumber) {
+      throw new RangeError(`count(): "${input.counter}" would pass ${maxReportedNumber}; count in larger units.`);
+    }
+    this.state.counters[input.counter] = total;
+    if (stepCounters) stepCounters[input.counter] = (stepCounters[input.counter] ?? 0) + input.by;
     this.changed();
   }
 
-  async step(name: string, label: string): Promise<void> {
+  step(name: string, label: string): Promise<void> {
+    const input = stepInput(name, label);
+    if (this.settled || this.abandoned) return Promise.resolve();
+    return this.startStep(input.name, input.label);
+  }
+
+  private async startStep(name: string, label: string): Promise<void> {
     const now = new Date().toISOString();
     const previous = this.state.steps.at(-1);
     if (previous?.status === 'running') {
       previous.status = 'succeeded';
       previous.endedAt = now;
     }
-    const step: StepRow = { name, label, status: 'running', startedAt: now, endedAt: null, counters: {} };
+    const step: StepRow = {
+      name,
+      label,
+      status: 'running',
+      startedAt: now,
+      endedAt: null,
+      counters: Object.create(null),
+    };
     this.state.steps.push(step);
     this.dirty = true;
     // A new step shows at once: steps are few, and the report is read by people waiting for them.
     await this.write();
   }
 
-  async message(level: MessageLevel, message: string, item?: JsonObject | null): Promise<void> {
-    if (this.abandoned) return;
+  message(level: MessageLevel, message: string, item: unknown): Promise<void> {
+    const input = messageInput(level === 'warning' ? 'warn()' : `${level}()`, message, item);
+    // Once the job has ended its report is final: a late message would land on a job that already reads done.
+    if (this.settled || this.abandoned) return Promise.resolve();
     const step = this.state.steps.at(-1);
     this.pendingMessages.push({
+      ...input,
       level,
-      message,
-      item: item ?? null,
       step: step?.status === 'running' ? step.name : null,
       at: new Date().toISOString(),
     });
-    if (this.pendingMessages.length >= maxPendingMessages) await this.write();
-    else this.changed();
+    if (this.pendingMessages.length >= maxPendingMessages) return this.write();
+    this.changed();
+    return Promise.resolve();
   }
 
   readArtifact(name: string): Promise<Uint8Array | null> {
     return readArtifactData(this.options.db, this.id, name);
   }
 
-  async saveArtifact(artifact: ArtifactInput): Promise<void> {
-    if (this.abandoned) return;
-    const data = typeof artifact.data === 'string' ? Buffer.from(artifact.data, 'utf8') : Buffer.from(artifact.data);
-    await this.started();
-    await saveArtifact(this.options.db, this.id, { ...artifact, data });
+  saveArtifact(artifact: ArtifactInput): Promise<void> {
+    const checked = artifactInput(artifact);
+    if (this.settled || this.abandoned) {
+      // Unlike a late message, a file the handler means to hand over must not vanish without a word.
+      throw new Error(`saveArtifact(): job ${this.id} has ended; "${checked.name}" was not saved.`);
+    }
+    return this.started().then(() => saveArtifact(this.options.db, this.id, checked));
   }
 
   private changed(): void {
@@ -209,11 +249,12 @@ export class RunningJob {
 
   private write(): Promise<void> {
     return this.chain(async () => {
+      // Counted from each attempt, failed ones included, so a database refusing writes is not asked again at once.
+      this.lastWriteAt = Date.now();
       await this.saveMessages();
       if (!this.dirty || this.abandoned) return;
       await this.started();
       this.dirty = false;
-      this.lastWriteAt = Date.now();
       try {
         await saveProgress(this.options.db, this.options.workerId, this.id, structuredClone(this.state));
       } catch (error) {

@@ -17,6 +17,12 @@ export interface ArtifactInput {
   data: Uint8Array | string;
 }
 
+/**
+ * Wrong arguments throw at once, a `TypeError` or `RangeError` naming the call, also from the calls that return
+ * promises; numbers go up to 2,147,483,647. Text is stored with NUL and unpaired surrogates replaced by U+FFFD.
+ * Once the job has ended (or been given up), progress, counters, steps and messages are ignored and
+ * `saveArtifact` throws.
+ */
 export interface JobContext<Params extends JsonObject = JsonObject> {
   readonly jobId: string;
   readonly params: Params;
@@ -27,6 +33,7 @@ export interface JobContext<Params extends JsonObject = JsonObject> {
   readonly locale: string;
   /** Throttled: call it as often as you like, the database sees a few writes a second at most. */
   progress(done: number, total?: number | null, message?: string | null): void;
+  /** `item`: the record concerned, copied as JSON when the call is made. */
   info(message: string, item?: JsonObject | null): Promise<void>;
   warn(message: string, item?: JsonObject | null): Promise<void>;
   error(message: string, item?: JsonObject | null): Promise<void>;
@@ -34,6 +41,7 @@ export interface JobContext<Params extends JsonObject = JsonObject> {
   step(name: string, label: string): Promise<void>;
   /** Adds to a counter of the current step (and the job's totals), e.g. `count('read')`. */
   count(counter: string, by?: number): void;
+  /** Saving again under a name replaces that file, unless it has the other role (an input is never replaced). */
   saveArtifact(artifact: ArtifactInput): Promise<void>;
   /** An input artifact stored at launch (e.g. the uploaded CSV), or null. */
   readArtifact(name: string): Promise<Uint8Array | null>;

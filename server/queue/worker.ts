@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from '../db/types.js';
 import { RunningJob } from './context.js';
+import { thrownCode, thrownMessage } from './handlerInput.js';
 import { LeaseBook, type LeasePlan } from './leaseBook.js';
 import { createMarker } from './marker.js';
 import { jobsHandedOverChannel, jobsInterruptChannel, jobsQueuedChannel } from './notify.js';
@@ -499,9 +500,7 @@ function claimSize(free: number, batch: number): number {
 
 function failure(job: RunningJob, error: unknown): Completion {
   if (job.aborted) return job.completion('interrupted');
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return job.completion('failed', typeof code === 'string' ? code : 'handler_exception', message);
+  return job.completion('failed', thrownCode(error) ?? 'handler_exception', thrownMessage(error));
 }
 
 /** A handler that returned and left nothing to record beyond the end: the hot path's statement. */

@@ -8,15 +8,19 @@ export interface NewArtifact {
   data: Uint8Array;
 }
 
-/** Saving twice under one name replaces the file (a handler that retries its export overwrites it). */
+/**
+ * Saving twice under one name replaces the file (a handler that retries its export overwrites it), but an output
+ * never replaces the job's input: a requeue copies the inputs to run again.
+ */
 export async function saveArtifact(db: Queryable, jobId: string, artifact: NewArtifact): Promise<void> {
-  await db.query(
+  const { affectedRows } = await db.query(
     `
 insert into job_artifacts (job_id, name, role, file_name, content_type, size, data)
 values ($1::bigint, $2::text, $3::text, $4::text, $5::text, $6::integer, $7::bytea)
 on conflict (job_id, name) do update
-set role = excluded.role, file_name = excluded.file_name, content_type = excluded.content_type,
-  size = excluded.size, data = excluded.data, created_at = now()`,
+set file_name = excluded.file_name, content_type = excluded.content_type,
+  size = excluded.size, data = excluded.data, created_at = now()
+where job_artifacts.role = excluded.role`,
     [
       jobId,
       artifact.name,
@@ -27,6 +31,11 @@ set role = excluded.role, file_name = excluded.file_name, content_type = exclude
       artifact.data,
     ],
   );
+  if (affectedRows === 0) {
+    throw new Error(
+      `saveArtifact(): job ${jobId} already has an artifact "${artifact.name}" that is not an ${artifact.role}; use another name.`,
+    );
+  }
 }
 
 export async function readArtifactData(db: Queryable, jobId: string, name: string): Promise<Uint8Array | null> {
