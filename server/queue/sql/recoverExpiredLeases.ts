@@ -35,6 +35,10 @@ with expired as (
     host = case when lost.retry then null else lost.lost_host end,
     last_heartbeat_at = case when lost.retry then null else jobs.last_heartbeat_at end,
     run_after = case when lost.retry then now() else jobs.run_after end,
+    -- Queued again, it shows no progress: the next attempt reports its own.
+    progress_done = case when lost.retry then 0 else jobs.progress_done end,
+    progress_total = case when lost.retry then null else jobs.progress_total end,
+    progress_message = case when lost.retry then null else jobs.progress_message end,
     updated_at = now(),
     error_code = case when lost.retry then null else 'lease_expired' end,
     error_message = case when lost.retry then null else format(

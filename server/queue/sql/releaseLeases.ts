@@ -32,6 +32,10 @@ with leases as (
     attempt = case when status = 'interrupting' then attempt + (host is null)::integer
       else attempt - (host is not null)::integer end,
     last_heartbeat_at = case when status = 'interrupting' then last_heartbeat_at end,
+    -- Queued again, it shows no progress: the attempt that runs it reports its own.
+    progress_done = case when status = 'interrupting' then progress_done else 0 end,
+    progress_total = case when status = 'interrupting' then progress_total end,
+    progress_message = case when status = 'interrupting' then progress_message end,
     updated_at = now()
   where id = any(array(select job_id from held)) and status in ('queued', 'running', 'interrupting')
   returning id, type, status, run_after

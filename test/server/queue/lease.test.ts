@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import type { Db } from '../../../server/db/types.js';
 import { enqueueJob } from '../../../server/queue/enqueue.js';
 import { claimJobs } from '../../../server/queue/sql/claimJobs.js';
+import { recoverExpiredLeases } from '../../../server/queue/sql/recoverExpiredLeases.js';
 import { dbKinds } from '../../support/db.js';
 import { countingDb, jobById, jobType, leaseHolder, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
 
@@ -56,6 +57,25 @@ for (const kind of dbKinds) {
       assert.equal(done.attempt, 2);
       assert.equal(attemptSeen, 2);
       assert.equal(done.warnings, 1);
+    });
+
+    test("a job queued again for another attempt shows none of the lost attempt's progress", async () => {
+      const job = await enqueueJob(db, { type: 'retry', ...user, maxAttempts: 2 });
+      await claimAndVanish('retry', 100);
+      // What the vanished worker had written: the job running, a third of the way.
+      await db.query(
+        `update jobs set status = 'running', host = 'vanished-worker', attempt = 1, started_at = now(),
+           progress_done = 3, progress_total = 9, progress_message = 'Row 3' where id = $1::bigint`,
+        [job.id],
+      );
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const recovered = await recoverExpiredLeases(db);
+      assert.deepEqual(
+        recovered.map((row) => [row.id, row.status]),
+        [[job.id, 'queued']],
+      );
+      const queued = await jobById(db, job.id);
+      assert.deepEqual([queued.progress_done, queued.progress_total, queued.progress_message], [0, null, null]);
     });
 
     test('does not touch a job whose lease is still valid', async () => {

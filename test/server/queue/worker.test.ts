@@ -248,19 +248,18 @@ order by e.id, k.position`,
       const worker = workers.start({
         db,
         jobTypes: [
-          jobType(
-            'stuck',
-            ({ signal }) =>
-              new Promise((resolve) =>
-                signal.addEventListener('abort', () => {
-                  aborted = true;
-                  resolve();
-                }),
-              ),
-          ),
+          jobType('stuck', ({ signal, progress }) => {
+            progress(2, 10, 'Row 2');
+            return new Promise((resolve) =>
+              signal.addEventListener('abort', () => {
+                aborted = true;
+                resolve();
+              }),
+            );
+          }),
         ],
       });
-      await waitForStatus(db, job.id, ['running']);
+      await waitFor(async () => (await jobById(db, job.id)).progress_done === 2 || undefined);
       await worker.stop({ graceMs: 50 });
       const released = await jobById(db, job.id);
       assert.equal(aborted, true);
@@ -268,6 +267,8 @@ order by e.id, k.position`,
       assert.equal(released.attempt, 0);
       assert.equal(released.host, null);
       assert.equal(released.started_at, null);
+      // Queued again, it shows no progress of the attempt that was stopped.
+      assert.deepEqual([released.progress_done, released.progress_total, released.progress_message], [0, null, null]);
     });
   });
 }
