@@ -84,15 +84,18 @@ function display(value: unknown, schema: Record<string, unknown>): string {
 export function toJobDetail(row: JobRow, view: ViewContext): JobDetail {
   const specs = view.registry.params(row.type);
   const sensitive = new Set(specs.filter((p) => p.sensitive).map((p) => p.name));
-  const params = Object.fromEntries(Object.entries(row.params).filter(([name]) => !sensitive.has(name)));
+  // `jobs.params` is any JSON: a host's own SQL may have queued a job with params that are no object.
+  const given: Record<string, unknown> =
+    row.params !== null && typeof row.params === 'object' && !Array.isArray(row.params) ? row.params : {};
+  const params = Object.fromEntries(Object.entries(given).filter(([name]) => !sensitive.has(name)));
   // An uploaded file's param already shows its file name; the `<name>Name` sibling would repeat it.
   const fileNames = new Set(specs.filter((p) => p.fileType).map((p) => `${p.name}Name`));
   const options: SelectedOption[] = specs
-    .filter((p) => row.params[p.name] !== undefined && !fileNames.has(p.name))
+    .filter((p) => given[p.name] !== undefined && !fileNames.has(p.name))
     .map((p) => ({
       name: p.name,
       label: p.title,
-      value: p.sensitive ? masked : display(row.params[p.name], p.schema),
+      value: p.sensitive ? masked : display(given[p.name], p.schema),
     }));
   const launchUrl = view.registry.get(row.type)?.launchUrl;
   return {

@@ -63,6 +63,17 @@ values ($1::bigint, 'export.csv', 'output', 'Produits été.csv', 'text/csv', 8,
       assert.equal(typeof body.processingMs, 'number');
     });
 
+    it("shows a job whose params are no object (queued by a host's own SQL) with none, not a 500", async () => {
+      for (const params of ['null', '[1,2]', '"text"']) {
+        const id = await insertJob(world.db, { user: 'alice' });
+        await world.db.query(`update jobs set params = $2::jsonb where id = $1::bigint`, [id, params]);
+        const { status, body } = await world.call('alice', 'GET', `/jobs/${id}`);
+        assert.equal(status, 200, params);
+        assert.deepEqual([body.params, body.options], [{}, []], params);
+        assert.equal((await world.call('alice', 'GET', `/jobs/${id}/report`)).status, 200, params);
+      }
+    });
+
     it('answers 404 for a job the caller may not see, exactly as for a missing one', async () => {
       const bobJob = await insertJob(world.db, { user: 'bob' });
       const hidden = await world.call('alice', 'GET', `/jobs/${bobJob}`);
