@@ -119,6 +119,35 @@ for (const kind of dbKinds) {
       assert.match(circularJob.error_message ?? '', /^warn\(\): item must be JSON \(Converting circular structure/);
     });
 
+    test('a database refusing its writes is asked again once per progress interval, not in a tight loop', async () => {
+      const job = await enqueueJob(db, { type: 'refused', ...user });
+      let attempts = 0;
+      const refusing: Db = {
+        ...db,
+        query(sql, params, options) {
+          if (sql.includes('insert into job_messages (job_id, level, message, item, step, at)')) {
+            attempts++;
+            return Promise.reject(new Error('the database refuses'));
+          }
+          return db.query(sql, params, options);
+        },
+      };
+      const worker = workers.start({
+        db: refusing,
+        progressIntervalMs: 100,
+        jobTypes: [
+          jobType('refused', async ({ warn }) => {
+            await warn('Kept for the next write');
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+          }),
+        ],
+      });
+      await waitForStatus(db, job.id, ['succeeded']);
+      await worker.stop();
+      // One second at one attempt per 100 ms, and the last one before the completion.
+      assert.ok(attempts >= 3 && attempts <= 15, `${attempts} attempts`);
+    });
+
     test('after its end a job takes no more messages, and a late file is refused with a reason', async () => {
       const late = await enqueueJob(db, { type: 'late', ...user });
       let lateSave: Promise<unknown> | null = null;
