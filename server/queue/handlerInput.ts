@@ -79,16 +79,19 @@ export function messageInput(
 ): { message: string; item: JsonObject | null } {
   const checked = text(call, 'message', message);
   if (item === undefined || item === null) return { message: checked, item: null };
-  if (typeof item !== 'object' || Array.isArray(item)) {
-    throw new TypeError(`${call}: item must be an object (the record concerned) or null, not ${describe(item)}.`);
-  }
+  const notAnObject = () =>
+    new TypeError(`${call}: item must be an object (the record concerned) or null, not ${describe(item)}.`);
+  if (typeof item !== 'object' || Array.isArray(item)) throw notAnObject();
   let json: string;
   try {
     json = JSON.stringify(item);
   } catch (error) {
     throw new TypeError(`${call}: item must be JSON (${(error as Error).message}).`);
   }
-  return { message: checked, item: storableJson(JSON.parse(json)) as JsonObject };
+  // What counts is its JSON form: a Date, or anything with a `toJSON`, may turn into a string.
+  const copy: unknown = JSON.parse(json);
+  if (copy === null || typeof copy !== 'object' || Array.isArray(copy)) throw notAnObject();
+  return { message: checked, item: storableJson(copy) as JsonObject };
 }
 
 function storableJson(value: unknown): unknown {

@@ -52,7 +52,7 @@ test('messages: text, and an object item copied as storable JSON when the call i
   circular.self = circular;
   assert.throws(() => messageInput('warn()', 'x', circular), /warn\(\): item must be JSON \(Converting circular/);
   assert.throws(() => messageInput('warn()', 'x', { n: 1n }), /warn\(\): item must be JSON/);
-  for (const bad of [[1], 'row 2', 7]) {
+  for (const bad of [[1], 'row 2', 7, new Date(0), { toJSON: () => 'text' }]) {
     assert.throws(() => messageInput('error()', 'x', bad), /error\(\): item must be an object/);
   }
   assert.throws(() => messageInput('warn()', undefined, null), /warn\(\): message must be a string/);
