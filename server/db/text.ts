@@ -20,3 +20,43 @@ export function unstorableText(text: string): string | null {
 export function storableText(text: string): string {
   return text.replace(unstorable, '\uFFFD');
 }
+
+export interface TextProblem {
+  /** JSON Pointer to the value, or to the key for a key. */
+  path: string;
+  message: string;
+}
+
+const pointerSegment = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
+
+/**
+ * Text PostgreSQL refuses in a JSON value, in keys and strings, and nesting deeper than `maxDepth`: the first
+ * `limit` problems, found without recursion (a value nested thousands deep is reported, not a stack overflow).
+ */
+export function unstorableTextIn(
+  input: unknown,
+  { maxDepth = Number.POSITIVE_INFINITY, limit = 20 } = {},
+): TextProblem[] {
+  const problems: TextProblem[] = [];
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value: input, path: '', depth: 0 }];
+  for (let next = pending.pop(); next && problems.length < limit; next = pending.pop()) {
+    const { value, path, depth } = next;
+    if (typeof value === 'string') {
+      const message = unstorableText(value);
+      if (message) problems.push({ path: path || '/', message });
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth === maxDepth) {
+      problems.push({ path: path || '/', message: `must not nest deeper than ${maxDepth} levels` });
+      break;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      const itemPath = `${path}/${pointerSegment(key)}`;
+      const message = Array.isArray(value) ? null : unstorableText(key);
+      if (message) problems.push({ path: itemPath, message: `has a name that ${message}` });
+      pending.push({ value: item, path: itemPath, depth: depth + 1 });
+    }
+  }
+  return problems.slice(0, limit);
+}

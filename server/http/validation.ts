@@ -10,7 +10,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import type { Context, MiddlewareHandler } from 'hono';
 import { parse } from 'yaml';
 import type { operations } from '../../sdk/generated/openapi.js';
-import { unstorableText } from '../db/text.js';
+import { unstorableTextIn } from '../db/text.js';
 import type { AppEnv } from './env.js';
 import { badRequest, type FieldError } from './problem.js';
 import { addStorableFormats } from './storable.js';
@@ -182,30 +182,11 @@ async function readBody(c: Context<AppEnv>, errors: FieldError[]): Promise<unkno
 const maxJsonDepth = 32;
 /** A megabyte of bad strings would otherwise answer with a list of thousands: the first ones say enough. */
 const maxTextProblems = 20;
-const pointerSegment = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
 
 /** Reports text PostgreSQL cannot store, in keys and values, and JSON nested deeper than `maxJsonDepth`. */
 function checkText(location: Location, input: unknown, errors: FieldError[]): void {
-  const pending: { value: unknown; path: string; depth: number }[] = [{ value: input, path: '', depth: 0 }];
-  const limit = errors.length + maxTextProblems;
-  for (let next = pending.pop(); next && errors.length < limit; next = pending.pop()) {
-    const { value, path, depth } = next;
-    if (typeof value === 'string') {
-      const problem = unstorableText(value);
-      if (problem) errors.push({ location, path: path || '/', message: problem });
-      continue;
-    }
-    if (value === null || typeof value !== 'object') continue;
-    if (depth === maxJsonDepth) {
-      errors.push({ location, path: path || '/', message: `must not nest deeper than ${maxJsonDepth} levels` });
-      return;
-    }
-    for (const [key, item] of Object.entries(value)) {
-      const itemPath = `${path}/${pointerSegment(key)}`;
-      const problem = Array.isArray(value) ? null : unstorableText(key);
-      if (problem) errors.push({ location, path: itemPath, message: `has a name that ${problem}` });
-      pending.push({ value: item, path: itemPath, depth: depth + 1 });
-    }
+  for (const problem of unstorableTextIn(input, { maxDepth: maxJsonDepth, limit: maxTextProblems })) {
+    errors.push({ location, ...problem });
   }
 }
 
