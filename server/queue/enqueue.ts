@@ -2,6 +2,7 @@
  * Putting jobs on the queue. A statement trigger on `jobs` sends NOTIFY `jobs_queued` (delivered at commit), so
  * idle workers wake whoever inserts the row: this module, a requeue, or a host's own SQL.
  */
+import { unstorableTextIn } from '../db/text.js';
 import type { Queryable } from '../db/types.js';
 import type { JobRow } from './rows.js';
 import type { JsonObject } from './types.js';
@@ -24,7 +25,28 @@ export interface NewJob {
   runAfter?: Date | null;
 }
 
+/**
+ * A job the database would refuse, as an error naming its field rather than the database's words. The API checks its
+ * requests before they get here (validation.ts); host code calling these functions gets the same care.
+ */
+function checkNewJob(job: NewJob, call: string): void {
+  if (job.params != null && (typeof job.params !== 'object' || Array.isArray(job.params))) {
+    throw new TypeError(
+      `${call}: params must be an object, not ${Array.isArray(job.params) ? 'an array' : typeof job.params}.`,
+    );
+  }
+  const { type, userId, userName, locale, email, params, subjects, idempotencyKey } = job;
+  const [problem] = unstorableTextIn(
+    { type, userId, userName, locale, email, params, subjects, idempotencyKey },
+    {
+      limit: 1,
+    },
+  );
+  if (problem) throw new TypeError(`${call}: ${problem.path.slice(1)} ${problem.message}.`);
+}
+
 export async function enqueueJob(db: Queryable, job: NewJob): Promise<JobRow> {
+  checkNewJob(job, 'enqueueJob()');
   const { rows } = await db.query<JobRow>(
     `
 insert into jobs (
@@ -66,6 +88,7 @@ returning *`,
  */
 export async function enqueueJobs(db: Queryable, jobs: NewJob[]): Promise<number> {
   if (jobs.length === 0) return 0;
+  for (const [index, job] of jobs.entries()) checkNewJob(job, `enqueueJobs(), job ${index}`);
   const records = jobs.map((job) => ({
     type: job.type,
     user_id: job.userId,
