@@ -8,7 +8,7 @@ import type { Db } from '../../../server/db/types.js';
 import { enqueueJob } from '../../../server/queue/enqueue.js';
 import type { JobMessageRow } from '../../../server/queue/rows.js';
 import { dbKinds } from '../../support/db.js';
-import { jobById, jobType, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
+import { jobById, jobType, manualGate, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
 
 const user = { userId: 'u1', userName: 'User One' };
 
@@ -41,10 +41,7 @@ for (const kind of dbKinds) {
     });
 
     test('a wrong argument fails its own job at once; jobs ending in the same batch keep what they recorded', async () => {
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
+      const [gate, release] = manualGate();
       const nan = await enqueueJob(db, { type: 'nan', ...user });
       const broken = await enqueueJob(db, { type: 'broken', ...user });
       const counted = await enqueueJob(db, { type: 'counted', ...user });
@@ -151,10 +148,7 @@ for (const kind of dbKinds) {
     test('after its end a job takes no more messages, and a late file is refused with a reason', async () => {
       const late = await enqueueJob(db, { type: 'late', ...user });
       let lateSave: Promise<unknown> | null = null;
-      let ended!: () => void;
-      const lateCallsDone = new Promise<void>((resolve) => {
-        ended = resolve;
-      });
+      const [lateCallsDone, ended] = manualGate();
       const worker = workers.start({
         db,
         jobTypes: [

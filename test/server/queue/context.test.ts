@@ -4,7 +4,7 @@ import type { Db } from '../../../server/db/types.js';
 import { enqueueJob } from '../../../server/queue/enqueue.js';
 import type { JobMessageRow, StepRow } from '../../../server/queue/rows.js';
 import { dbKinds } from '../../support/db.js';
-import { countingDb, jobType, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
+import { countingDb, jobType, manualGate, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
 
 const user = { userId: 'u1', userName: 'User One' };
 const progressWrite = 'set progress_done = $3::integer';
@@ -66,10 +66,7 @@ for (const kind of dbKinds) {
 
     test('progress over time is written at most once per interval, and is visible while the job runs', async () => {
       const counted = countingDb(db, progressWrite);
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
+      const [gate, release] = manualGate();
       const job = await enqueueJob(db, { type: 'steady', ...user });
       const worker = workers.start({
         db: counted.db,

@@ -13,6 +13,7 @@ import {
   jobType,
   leaseByHand,
   leaseHolder,
+  manualGate,
   useQueueSchema,
   waitFor,
   waitForStatus,
@@ -129,10 +130,7 @@ for (const kind of dbKinds) {
     });
 
     test('a busy worker hands back a job offered by a stale count, and runs it once it has room', async () => {
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
+      const [gate, release] = manualGate();
       let runningNow = 0;
       let most = 0;
       const worker = workers.start({

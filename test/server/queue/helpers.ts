@@ -8,6 +8,15 @@ import { type DbKind, openTestDb } from '../../support/db.js';
 
 export { jobType } from '../fixtures.js';
 
+/** A promise the test settles when it chooses: `const [gate, release] = manualGate()`, handlers `await gate`. */
+export function manualGate(): [Promise<void>, () => void] {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return [gate, release];
+}
+
 /** Polls until `check` returns a value other than undefined/false; fails after `timeoutMs`. */
 export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -4,7 +4,7 @@ import type { Db } from '../../../server/db/types.js';
 import { enqueueJob, enqueueJobs } from '../../../server/queue/enqueue.js';
 import type { JobRow } from '../../../server/queue/rows.js';
 import { dbKinds } from '../../support/db.js';
-import { countingDb, jobById, jobType, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
+import { countingDb, jobById, jobType, manualGate, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
 
 const user = { userId: 'u1', userName: 'User One' };
 
@@ -79,10 +79,7 @@ order by e.id, k.position`,
     });
 
     test('a job is marked running after `markRunningAfterMs`, or before its first report', async () => {
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
+      const [gate, release] = manualGate();
       const silent = await enqueueJob(db, { type: 'silent', ...user });
       const reporting = await enqueueJob(db, { type: 'reporting', ...user });
       const worker = workers.start({
@@ -159,10 +156,7 @@ order by e.id, k.position`,
     test('runs at most `concurrency` handlers at once', async () => {
       let runningNow = 0;
       let most = 0;
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
+      const [gate, release] = manualGate();
       await enqueueJobs(
         db,
         Array.from({ length: 10 }, () => ({ type: 'gated', ...user })),
