@@ -11,7 +11,7 @@ import type { Db } from './db/types.js';
 import type { Live } from './events/live.js';
 import type { AppEnv, Services } from './http/env.js';
 import { LaunchLimit } from './http/launchLimit.js';
-import { ProblemError, problemResponse } from './http/problem.js';
+import { ProblemError, problemResponse, unauthenticated } from './http/problem.js';
 import { JobTypeRegistry } from './http/registry.js';
 import { contractMethods } from './http/validation.js';
 import type { JobTypeDefinition } from './queue/types.js';
@@ -85,7 +85,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   api.use(async (c, next) => {
     const principal = await options.auth(c.req.raw);
     if (!principal) {
-      throw new ProblemError(401, 'unauthenticated', 'No valid bearer token or session cookie was sent.');
+      throw unauthenticated();
     }
     c.set('principal', principal);
     await next();
@@ -118,9 +118,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   });
   app.onError((error, c) => {
     if (error instanceof ProblemError) {
-      const response = problemResponse(error, c.req.path);
-      if (error.status === 401) response.headers.set('www-authenticate', 'Bearer');
-      return response;
+      return problemResponse(error, c.req.path);
     }
     console.error(`${c.req.method} ${c.req.path} failed`, error);
     return problemResponse(

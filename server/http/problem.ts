@@ -64,6 +64,9 @@ export function problemResponse(error: ProblemError, instance?: string): Respons
 
 export const notFound = (detail: string) => new ProblemError(404, 'not_found', detail);
 export const forbidden = (detail: string) => new ProblemError(403, 'forbidden', detail);
+/** 401 with the `WWW-Authenticate` challenge HTTP requires of it. */
+export const unauthenticated = (detail = 'No valid bearer token or session cookie was sent.') =>
+  new ProblemError(401, 'unauthenticated', detail, undefined, { 'www-authenticate': 'Bearer' });
 export const conflict = (code: string, detail: string) => new ProblemError(409, code, detail);
 export const badRequest = (detail: string, errors?: FieldError[]) =>
   new ProblemError(400, 'invalid_request', detail, errors);

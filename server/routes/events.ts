@@ -17,7 +17,7 @@ import type { StreamSink } from '../events/hub.js';
 import type { Live } from '../events/live.js';
 import type { AppEnv } from '../http/env.js';
 import { pickLocale } from '../http/locale.js';
-import { ProblemError, problemResponse } from '../http/problem.js';
+import { ProblemError, problemResponse, unauthenticated } from '../http/problem.js';
 import { validate, validInput } from '../http/validation.js';
 
 export interface EventRouteDeps {
@@ -50,21 +50,19 @@ export function eventRoutes(deps: EventRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError((error, c) => {
     if (!(error instanceof ProblemError)) throw error;
-    const response = problemResponse(error, c.req.path);
-    if (error.status === 401) response.headers.set('www-authenticate', 'Bearer');
-    return response;
+    return problemResponse(error, c.req.path);
   });
 
   app.post('/events/token', validate('createStreamToken'), async (c) => {
     const principal = await auth(c.req.raw);
-    if (!principal) throw unauthenticated();
+    if (!principal) throw unauthenticatedStream();
     return c.json(live.tokens.issue(principal), 201);
   });
 
   app.get('/events', validate('streamEvents'), async (c) => {
     const { query, header } = validInput(c, 'streamEvents');
     const principal = query.token ? live.tokens.verify(query.token) : await auth(c.req.raw);
-    if (!principal) throw unauthenticated();
+    if (!principal) throw unauthenticatedStream();
     if (live.streamsOf(principal.id) >= maxStreamsPerUser) {
       throw new ProblemError(
         429,
@@ -90,8 +88,8 @@ export function eventRoutes(deps: EventRouteDeps): Hono<AppEnv> {
   return app;
 }
 
-function unauthenticated(): ProblemError {
-  return new ProblemError(401, 'unauthenticated', 'No valid bearer token, session cookie or stream token was sent.');
+function unauthenticatedStream(): ProblemError {
+  return unauthenticated('No valid bearer token, session cookie or stream token was sent.');
 }
 
 function nodeBindings(c: Context<AppEnv>): { incoming: IncomingMessage; outgoing: ServerResponse } | null {

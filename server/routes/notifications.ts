@@ -8,7 +8,7 @@ import type { Db } from '../db/types.js';
 import { bindingOf, decodeCursor, encodeCursor, malformedCursor } from '../http/cursor.js';
 import type { AppEnv } from '../http/env.js';
 import { pickLocale } from '../http/locale.js';
-import { ProblemError, problemResponse } from '../http/problem.js';
+import { ProblemError, problemResponse, unauthenticated } from '../http/problem.js';
 import type { JobTypeRegistry } from '../http/registry.js';
 import { validate, validInput } from '../http/validation.js';
 import { countUnread, listNotifications, markAllRead, markRead, toNotification } from '../notifications/queries.js';
@@ -28,14 +28,12 @@ export function notificationRoutes({ db, auth, registry }: NotificationRouteDeps
   const app = new Hono<AppEnv>();
   app.onError((error, c) => {
     if (!(error instanceof ProblemError)) throw error;
-    const response = problemResponse(error, c.req.path);
-    if (error.status === 401) response.headers.set('www-authenticate', 'Bearer');
-    return response;
+    return problemResponse(error, c.req.path);
   });
   // Whether mounted before or after the app-wide check, the caller is authenticated once.
   const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     const principal: Principal | null = c.get('principal') ?? (await auth(c.req.raw));
-    if (!principal) throw new ProblemError(401, 'unauthenticated', 'No valid bearer token or session cookie was sent.');
+    if (!principal) throw unauthenticated();
     c.set('principal', principal);
     await next();
   };
