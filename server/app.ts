@@ -11,7 +11,7 @@ import type { Db } from './db/types.js';
 import type { Live } from './events/live.js';
 import type { AppEnv, Services } from './http/env.js';
 import { LaunchLimit } from './http/launchLimit.js';
-import { ProblemError, problemResponse, unauthenticated } from './http/problem.js';
+import { errorResponse, ProblemError, problemResponse, unauthenticated } from './http/problem.js';
 import { JobTypeRegistry } from './http/registry.js';
 import { contractMethods } from './http/validation.js';
 import type { JobTypeDefinition } from './queue/types.js';
@@ -116,16 +116,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     if (c.req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { allow: allowed.join(', ') } });
     return methodNotAllowed(c.req.path, c.req.method, allowed);
   });
-  app.onError((error, c) => {
-    if (error instanceof ProblemError) {
-      return problemResponse(error, c.req.path);
-    }
-    console.error(`${c.req.method} ${c.req.path} failed`, error);
-    return problemResponse(
-      new ProblemError(500, 'internal_error', 'The server could not answer; try again.'),
-      c.req.path,
-    );
-  });
+  app.onError((error, c) => errorResponse(error, c.req.method, c.req.path));
   return app;
 }
 

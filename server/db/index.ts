@@ -126,12 +126,18 @@ async function openPostgres(url: string, schema: string, max: number): Promise<D
   };
 }
 
-/** One dedicated connection carries every LISTEN of this Db; it reconnects and re-subscribes if it drops. */
+/**
+ * One dedicated connection carries every LISTEN of this Db. If it drops it reconnects and re-subscribes, trying
+ * again after a growing pause (1 s doubling to 10 s) for as long as the server stays out of reach. NOTIFYs sent
+ * while it was away are lost: listeners poll as well (the worker's safety poll and heartbeat, the live feed).
+ */
 function createPgListener(url: string, options: string) {
   const subscribers = new Map<string, Set<(payload: string) => void>>();
   let client: pg.Client | null = null;
   let connecting: Promise<pg.Client> | null = null;
   let closed = false;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let retryPauseMs = 1000;
   /** LISTEN/UNLISTEN one at a time: a pg client given a query while one runs only queues it (deprecated). */
   let commands: Promise<unknown> = Promise.resolve();
   const command = (target: pg.Client, sql: string) => {
@@ -149,19 +155,32 @@ function createPgListener(url: string, options: string) {
       next.on('error', () => {
         if (client === next) client = null;
         next.end().catch(() => {});
-        if (!closed) setTimeout(() => resubscribe().catch(() => {}), 1000).unref();
+        reconnectLater();
       });
-      await next.connect();
-      for (const channel of subscribers.keys()) await next.query(`listen ${quoteIdent(channel)}`);
+      try {
+        await next.connect();
+        for (const channel of subscribers.keys()) await next.query(`listen ${quoteIdent(channel)}`);
+      } catch (error) {
+        next.end().catch(() => {});
+        reconnectLater();
+        throw error;
+      }
       client = next;
+      retryPauseMs = 1000;
       return next;
     })().finally(() => {
       connecting = null;
     });
     return connecting;
   };
-  const resubscribe = async () => {
-    if (!closed && !client && subscribers.size > 0) await connect();
+  const reconnectLater = () => {
+    if (closed || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      if (!closed && !client && subscribers.size > 0) connect().catch(() => {});
+    }, retryPauseMs);
+    retryTimer.unref();
+    retryPauseMs = Math.min(retryPauseMs * 2, 10_000);
   };
 
   return {
@@ -173,17 +192,25 @@ function createPgListener(url: string, options: string) {
         subscribers.set(channel, callbacks);
       }
       callbacks.add(onMessage);
-      const connected = client ?? (await connect());
-      if (isNewChannel && client === connected) await command(connected, `listen ${quoteIdent(channel)}`);
-      return async () => {
+      const unsubscribe = async () => {
         callbacks.delete(onMessage);
         if (callbacks.size > 0 || subscribers.get(channel) !== callbacks) return;
         subscribers.delete(channel);
         if (client) await command(client, `unlisten ${quoteIdent(channel)}`).catch(() => {});
       };
+      try {
+        const connected = client ?? (await connect());
+        if (isNewChannel && client === connected) await command(connected, `listen ${quoteIdent(channel)}`);
+      } catch (error) {
+        // Refused now, so not subscribed at all (a reconnection later would otherwise deliver to it).
+        await unsubscribe();
+        throw error;
+      }
+      return unsubscribe;
     },
     async close() {
       closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
       subscribers.clear();
       const current = client ?? (connecting ? await connecting.catch(() => null) : null);
       client = null;

@@ -45,6 +45,8 @@ export class EventFeed {
   #timer: NodeJS.Timeout | undefined;
   #unlisten: (() => Promise<void>) | undefined;
   #closed = false;
+  /** Reads failed in a row (the database out of reach): only the first is logged, and each waits longer. */
+  #failures = 0;
 
   /** `isActive`: whether streams are open (fast polling) or not (slow polling). */
   constructor(
@@ -98,17 +100,23 @@ export class EventFeed {
     while (more && !this.#closed) {
       this.#readAgain = false;
       let blocked = false;
+      let failed = false;
       try {
         const batch = await readEventsAfter(this.#db, this.#cursor, this.#batchSize);
+        this.#failures = 0;
         const { deliver, waiting } = this.#advance(batch.rows, batch.snapshotXmin, batch.snapshotXmax);
         blocked = waiting;
         if (deliver.length > 0) await this.#onEvents(deliver);
         more = this.#readAgain || (!waiting && new Set(batch.rows.map((row) => row.batch_id)).size === this.#batchSize);
       } catch (error) {
-        if (!this.#closed) console.error('live events: reading job_events failed', error);
+        if (!this.#closed && this.#failures === 0) console.error('live events: reading job_events failed', error);
+        this.#failures++;
+        failed = true;
         more = false;
       }
-      if (!more) this.#schedule(blocked ? this.#holeRetryMs : this.#isActive() ? this.#pollMs : this.#idlePollMs);
+      if (more) continue;
+      if (failed) this.#schedule(Math.min(this.#pollMs * 2 ** this.#failures, this.#idlePollMs));
+      else this.#schedule(blocked ? this.#holeRetryMs : this.#isActive() ? this.#pollMs : this.#idlePollMs);
     }
   }
 

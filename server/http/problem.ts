@@ -3,6 +3,7 @@
  * `app.onError` turns it into the response, so no handler builds an error body by hand.
  */
 import type { components } from '../../sdk/generated/openapi.js';
+import { isTransientDbError } from '../db/transient.js';
 
 export type Problem = components['schemas']['Problem'];
 export type FieldError = components['schemas']['ProblemFieldError'];
@@ -24,6 +25,7 @@ const titles: Record<string, string> = {
   payload_too_large: 'Request too large',
   rate_limited: 'Too many requests',
   unsupported_media_type: 'Unsupported media type',
+  service_unavailable: 'Service unavailable',
   internal_error: 'Something went wrong on our side',
 };
 
@@ -62,11 +64,34 @@ export function problemResponse(error: ProblemError, instance?: string): Respons
   });
 }
 
+/**
+ * The answer to an error a route threw: its own problem; 503 when the job store is out of reach (a database restart
+ * or failover: the request changed nothing); otherwise a 500 whose cause is logged, not sent.
+ */
+export function errorResponse(error: unknown, method: string, path: string): Response {
+  if (error instanceof ProblemError) return problemResponse(error, path);
+  if (isTransientDbError(error)) {
+    console.error(`${method} ${path}: the job store is out of reach: ${(error as Error).message}`);
+    return problemResponse(storeUnavailable(), path);
+  }
+  console.error(`${method} ${path} failed`, error);
+  return problemResponse(new ProblemError(500, 'internal_error', 'The server could not answer; try again.'), path);
+}
+
 export const notFound = (detail: string) => new ProblemError(404, 'not_found', detail);
 export const forbidden = (detail: string) => new ProblemError(403, 'forbidden', detail);
 /** 401 with the `WWW-Authenticate` challenge HTTP requires of it. */
 export const unauthenticated = (detail = 'No valid bearer token or session cookie was sent.') =>
   new ProblemError(401, 'unauthenticated', detail, undefined, { 'www-authenticate': 'Bearer' });
 export const conflict = (code: string, detail: string) => new ProblemError(409, code, detail);
+/** 503 for a job store out of reach: the request changed nothing and may be sent again shortly. */
+export const storeUnavailable = () =>
+  new ProblemError(
+    503,
+    'service_unavailable',
+    'The job store cannot be reached just now; try again in a moment.',
+    undefined,
+    { 'retry-after': '2' },
+  );
 export const badRequest = (detail: string, errors?: FieldError[]) =>
   new ProblemError(400, 'invalid_request', detail, errors);

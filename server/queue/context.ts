@@ -5,6 +5,7 @@
  * tight loop of `progress()` or `warn()` costs next to nothing. Before its first write the job is marked running in
  * `jobs` (a claim writes only its lease), so nobody sees progress on a job that reads `queued`.
  */
+import { retryTransient } from '../db/transient.js';
 import type { Db } from '../db/types.js';
 import {
   artifactInput,
@@ -29,6 +30,8 @@ export interface RunningJobOptions {
   progressIntervalMs: number;
   /** Has the worker mark this job running in `jobs`, batched with others; settles once written. */
   markRunning: (job: RunningJob) => Promise<void>;
+  /** How long the last messages are written again while the database is out of reach (the worker's lease). */
+  retryWindowMs: number;
   /** A throttled write failed; the job goes on (the next write or the completion carries the state). */
   onError: (error: unknown) => void;
 }
@@ -139,12 +142,13 @@ export class RunningJob {
 
   /**
    * Writes the messages not written yet and waits for any write in flight (a mark included), so the completion
-   * cannot be overtaken by an older write nor land before the job's last messages.
+   * cannot be overtaken by an older write nor land before the job's last messages, which a lost connection to the
+   * database delays but does not drop.
    */
   async flushed(): Promise<void> {
     await this.chain(async () => {
       await this.marking?.catch(() => {});
-      await this.saveMessages();
+      await retryTransient(() => this.saveMessages(), Date.now() + this.options.retryWindowMs, this.options.onError);
     }).catch(this.options.onError);
   }
 

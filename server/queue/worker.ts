@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { retryTransient } from '../db/transient.js';
 import type { Db } from '../db/types.js';
 import { RunningJob } from './context.js';
 import { thrownCode, thrownMessage } from './handlerInput.js';
@@ -62,7 +63,7 @@ export interface Worker {
   readonly id: string;
   /**
    * Stops claiming, waits up to `graceMs` (default 10 s) for running jobs, then aborts and releases the rest to
-   * the queue.
+   * the queue. Ends the database could not take yet (it is out of reach) are retried first, for up to `leaseMs`.
    */
   stop(options?: { graceMs?: number }): Promise<void>;
   /** Handlers currently running. */
@@ -234,6 +235,7 @@ export function startWorker(options: WorkerOptions): Worker {
       workerId: id,
       job: row,
       progressIntervalMs: settings.progressIntervalMs,
+      retryWindowMs: settings.leaseMs,
       markRunning: marker.markNow,
       onError,
     });
@@ -297,16 +299,11 @@ export function startWorker(options: WorkerOptions): Worker {
     const write = Promise.all(
       statements.map((completions, index) => {
         const plan = plans[index] as LeasePlan;
-        const written =
-          completions === plain
-            ? completeSucceededJobs(
-                db,
-                id,
-                plain.map((completion) => completion.id),
-                plan,
-              )
-            : completeJobs(db, id, completions, plan);
-        return afterLeaseWrite(written, plan);
+        const ids = completions === plain ? plain.map((completion) => completion.id) : null;
+        return afterLeaseWrite(
+          () => (ids ? completeSucceededJobs(db, id, ids, plan) : completeJobs(db, id, completions, plan)),
+          plan,
+        );
       }),
     ).then(() => {});
     flushing = Promise.all([flushing, write]).then(() => {});
@@ -314,12 +311,15 @@ export function startWorker(options: WorkerOptions): Worker {
   }
 
   /**
-   * Books a statement planned by `leases` as settled. A failed one leaves its jobs held by their lease, which is no
+   * Runs a statement planned by `leases` and books it as settled. One that fails because the database is out of
+   * reach is run again until the lease would have lapsed (the heartbeat keeps renewing it meanwhile): the statement
+   * ends only jobs still held by this worker, so a second run after a first that committed unseen ends none, and a
+   * job that ran is not failed for a blip. One that still fails leaves its jobs held by their lease, which is no
    * longer deleted: once its other jobs are done the heartbeat stops renewing it and lease recovery settles them (or
    * stop() hands them back to the queue first: they may run again, never get lost).
    */
-  function afterLeaseWrite(written: Promise<unknown>, plan: LeasePlan): Promise<void> {
-    return written.then(
+  function afterLeaseWrite(write: () => Promise<unknown>, plan: LeasePlan): Promise<void> {
+    return retryTransient(write, Date.now() + settings.leaseMs, onError).then(
       () => {
         leases.settled(plan, true);
         if (leases.hasDroppable) scheduleFlush(leaseDropMs);
@@ -341,7 +341,7 @@ export function startWorker(options: WorkerOptions): Worker {
       if (!running.has(jobId)) return;
       abandon(job);
       const [plan] = leases.plan([[job]]) as [LeasePlan];
-      afterLeaseWrite(forceInterruptJob(db, id, jobId, plan), plan);
+      afterLeaseWrite(() => forceInterruptJob(db, id, jobId, plan), plan);
     }, graceMs);
     graceTimers.set(jobId, timer);
   }

@@ -17,7 +17,7 @@ import type { StreamSink } from '../events/hub.js';
 import type { Live } from '../events/live.js';
 import type { AppEnv } from '../http/env.js';
 import { pickLocale } from '../http/locale.js';
-import { ProblemError, problemResponse, unauthenticated } from '../http/problem.js';
+import { errorResponse, ProblemError, unauthenticated } from '../http/problem.js';
 import { validate, validInput } from '../http/validation.js';
 
 export interface EventRouteDeps {
@@ -48,10 +48,7 @@ export function eventRoutes(deps: EventRouteDeps): Hono<AppEnv> {
   const maxBufferedBytes = deps.maxBufferedBytes ?? 1024 * 1024;
   const maxStreamsPerUser = deps.maxStreamsPerUser ?? 50;
   const app = new Hono<AppEnv>();
-  app.onError((error, c) => {
-    if (!(error instanceof ProblemError)) throw error;
-    return problemResponse(error, c.req.path);
-  });
+  app.onError((error, c) => errorResponse(error, c.req.method, c.req.path));
 
   app.post('/events/token', validate('createStreamToken'), async (c) => {
     const principal = await auth(c.req.raw);

@@ -8,7 +8,7 @@ import type { Db } from '../db/types.js';
 import { bindingOf, decodeCursor, encodeCursor, malformedCursor } from '../http/cursor.js';
 import type { AppEnv } from '../http/env.js';
 import { pickLocale } from '../http/locale.js';
-import { ProblemError, problemResponse, unauthenticated } from '../http/problem.js';
+import { errorResponse, ProblemError, unauthenticated } from '../http/problem.js';
 import type { JobTypeRegistry } from '../http/registry.js';
 import { validate, validInput } from '../http/validation.js';
 import { countUnread, listNotifications, markAllRead, markRead, toNotification } from '../notifications/queries.js';
@@ -26,10 +26,7 @@ export function mountNotifications(api: Hono<AppEnv>, deps: NotificationRouteDep
 
 export function notificationRoutes({ db, auth, registry }: NotificationRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.onError((error, c) => {
-    if (!(error instanceof ProblemError)) throw error;
-    return problemResponse(error, c.req.path);
-  });
+  app.onError((error, c) => errorResponse(error, c.req.method, c.req.path));
   // Whether mounted before or after the app-wide check, the caller is authenticated once.
   const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     const principal: Principal | null = c.get('principal') ?? (await auth(c.req.raw));

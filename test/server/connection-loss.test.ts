@@ -1,0 +1,179 @@
+/**
+ * The database goes away under a running server and worker (a restart, a failover, a network cut), through a proxy
+ * in front of the shared PostgreSQL server, then comes back: nothing that ran is lost, the worker hears NOTIFY again,
+ * and the API says 503 meanwhile. PostgreSQL only: embedded PGlite has no connection to lose.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createApp } from '../../server/app.js';
+import { loadUsers, staticDirectory, tokenAuth } from '../../server/auth/tokens.js';
+import { openDb } from '../../server/db/index.js';
+import type { Db } from '../../server/db/types.js';
+import { EventFeed } from '../../server/events/feed.js';
+import { enqueueJob } from '../../server/queue/enqueue.js';
+import { contractChecked } from '../support/contract.js';
+import { demoTokens } from '../support/demoUsers.js';
+import { startDatabaseProxy, type TcpProxy } from '../support/tcpProxy.js';
+import { jobType, manualGate, useQueueSchema, waitFor, waitForStatus } from './queue/helpers.js';
+
+const user = { userId: 'alice', userName: 'Alice' };
+
+describe('the PostgreSQL server out of reach for a while', () => {
+  /** Straight to the server: the test's own view of the data. */
+  let db: Db;
+  /** Through the proxy: what the worker and the app under test use. */
+  let proxied: Db;
+  let proxy: TcpProxy;
+  const applicationName = `conn_loss_${randomBytes(4).toString('hex')}`;
+  const workers = useQueueSchema('postgres', (opened) => {
+    db = opened;
+  });
+  before(async () => {
+    proxy = await startDatabaseProxy(applicationName);
+    proxied = await openDb({ url: proxy.url, schema: db.schema });
+  });
+  after(async () => {
+    await proxied.close();
+    await proxy.close();
+  });
+
+  async function endedJobs(): Promise<{ status: string; error_code: string | null; messages: number }[]> {
+    const { rows } = await db.query<{ status: string; error_code: string | null; messages: number }>(`
+select status, error_code, (select count(*)::int from job_messages m where m.job_id = jobs.id) as messages
+from jobs where ended_at is not null order by id`);
+    return rows;
+  }
+
+  test('jobs that end while it is away are recorded as they ended, last messages included', async () => {
+    const [gate, release] = manualGate();
+    const type = jobType('gated', async ({ warn }) => {
+      await gate;
+      warn('Row 7 skipped: no price.', { row: 7 });
+    });
+    const worker = workers.start({ db: proxied, jobTypes: [type], leaseMs: 6000 });
+    for (let index = 0; index < 20; index++) await enqueueJob(db, { type: 'gated', ...user });
+    await waitFor(async () => worker.running === 20);
+
+    proxy.cut();
+    release();
+    await sleep(1500);
+    proxy.restore();
+
+    // Without retries the completions failed, the leases lapsed and recovery failed every job (`lease_expired`).
+    const ended = await waitFor(async () => {
+      const rows = await endedJobs();
+      return rows.length === 20 && rows;
+    }, 20_000);
+    await worker.stop();
+    assert.deepEqual(
+      ended,
+      Array.from({ length: 20 }, () => ({ status: 'succeeded', error_code: null, messages: 1 })),
+    );
+  });
+
+  test('the worker hears NOTIFY again once it is back, however many reconnections failed', async () => {
+    // No poll and no heartbeat for the length of the test: only a NOTIFY can start the job.
+    const worker = workers.start({
+      db: proxied,
+      jobTypes: [jobType('quick', async () => {})],
+      pollMs: 600_000,
+      leaseMs: 600_000,
+    });
+    const first = await enqueueJob(db, { type: 'quick', ...user });
+    await waitForStatus(db, first.id, ['succeeded']);
+
+    const { rows } = await db.query<{ now: string }>(`select now()::text as now`);
+    proxy.cut();
+    // The listener tries again after 1 s, then 2 s later: the first attempt is refused.
+    await sleep(2500);
+    proxy.restore();
+    await waitFor(async () => {
+      const listening = await db.query(
+        `select 1 from pg_stat_activity
+         where application_name = $1::text and backend_start > $2::timestamptz and query ilike 'listen %'`,
+        [applicationName, rows[0]!.now],
+      );
+      return listening.rows.length > 0;
+    }, 15_000);
+
+    const second = await enqueueJob(db, { type: 'quick', ...user });
+    await waitForStatus(db, second.id, ['succeeded'], 3000);
+    await worker.stop();
+  });
+
+  test('the live feed reports the outage once, asks less and less often, and reads again once it is back', async (t) => {
+    const errors = t.mock.method(console, 'error', () => {});
+    const delivered: string[] = [];
+    const feed = new EventFeed(
+      proxied,
+      async (rows) => {
+        for (const row of rows) delivered.push(row.job_id);
+      },
+      () => true,
+      { pollMs: 25, idlePollMs: 1000 },
+    );
+    await feed.start();
+    try {
+      proxy.cut();
+      const attemptsBefore = proxy.attempts;
+      await sleep(2000);
+      // Every 25 ms, 80 reads would each have tried a connection and logged a stack trace.
+      assert.ok(proxy.attempts - attemptsBefore <= 10, `${proxy.attempts - attemptsBefore} connection attempts`);
+      assert.equal(errors.mock.callCount(), 1);
+      assert.match(String(errors.mock.calls[0]!.arguments[0]), /^live events: reading job_events failed/);
+      proxy.restore();
+
+      const job = await enqueueJob(db, { type: 'quick', ...user });
+      await waitFor(async () => delivered.includes(job.id), 3000);
+    } finally {
+      await feed.close();
+    }
+  });
+
+  test('the API answers 503 with a Retry-After while it is away, and serves again once it is back', async () => {
+    const users = await loadUsers();
+    const app = createApp({
+      db: proxied,
+      auth: tokenAuth(users),
+      jobTypes: [jobType('quick', async () => {})],
+      users: staticDirectory(users),
+    });
+    const fetch = contractChecked((request) => app.fetch(request));
+    const list = () => fetch('http://test/api/jobs', { headers: { authorization: `Bearer ${demoTokens.alice}` } });
+    const launch = () =>
+      fetch('http://test/api/jobs', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${demoTokens.alice}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'quick', params: {} }),
+      });
+    assert.equal((await list()).status, 200);
+
+    proxy.cut();
+    const errors: unknown[][] = [];
+    const logError = console.error;
+    console.error = (...args: unknown[]) => errors.push(args);
+    try {
+      for (const call of [list, launch]) {
+        const response = await call();
+        assert.equal(response.status, 503);
+        assert.equal(response.headers.get('retry-after'), '2');
+        const problem = await response.json();
+        assert.equal(problem.code, 'service_unavailable');
+        assert.match(problem.detail, /job store cannot be reached/);
+      }
+    } finally {
+      console.error = logError;
+      proxy.restore();
+    }
+    // Logged in a line each, without a stack: an outage is not a bug.
+    assert.equal(errors.length, 2);
+    assert.match(String(errors[0]![0]), /^GET \/api\/jobs: the job store is out of reach: /);
+
+    assert.equal((await list()).status, 200);
+    const { rows } = await db.query(`select 1 from jobs where type = 'quick'`);
+    assert.equal(rows.length, 0, 'the launch refused with 503 left no job behind');
+    assert.equal((await launch()).status, 202);
+  });
+});

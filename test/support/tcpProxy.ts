@@ -1,0 +1,65 @@
+/**
+ * A TCP proxy in front of the PostgreSQL server, so a test can take the database away from one Db without touching
+ * the server every other test file shares: `cut()` drops every connection through it and refuses new ones until
+ * `restore()`, as a database restart or a network failure looks to a client.
+ */
+import net from 'node:net';
+import { testDatabaseUrl } from './db.js';
+
+export interface TcpProxy {
+  /** `testDatabaseUrl` through the proxy, with `application_name` set so its sessions can be found. */
+  readonly url: string;
+  /** Connections clients opened or tried to open through it. */
+  readonly attempts: number;
+  cut(): void;
+  restore(): void;
+  close(): Promise<void>;
+}
+
+export async function startDatabaseProxy(applicationName: string): Promise<TcpProxy> {
+  const target = new URL(testDatabaseUrl);
+  const sockets = new Set<net.Socket>();
+  let refusing = false;
+  let attempts = 0;
+  const server = net.createServer((client) => {
+    attempts++;
+    if (refusing) {
+      client.destroy();
+      return;
+    }
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    const end = () => {
+      for (const socket of [client, upstream]) {
+        socket.destroy();
+        sockets.delete(socket);
+      }
+    };
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', end).on('close', end);
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(testDatabaseUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String((server.address() as net.AddressInfo).port);
+  url.searchParams.set('application_name', applicationName);
+  return {
+    url: url.toString(),
+    get attempts() {
+      return attempts;
+    },
+    cut() {
+      refusing = true;
+      for (const socket of sockets) socket.destroy();
+    },
+    restore() {
+      refusing = false;
+    },
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
