@@ -21,6 +21,7 @@ import type { Hono } from 'hono';
 import { createApp } from './app.js';
 import { defaultUsersFile, loadUsers, staticDirectory, tokenAuth } from './auth/tokens.js';
 import { migrate, openDb } from './db/index.js';
+import { isTransientDbError } from './db/transient.js';
 import { startLive } from './events/live.js';
 import type { AppEnv } from './http/env.js';
 import { demoJobTypes } from './jobs/index.js';
@@ -43,6 +44,27 @@ export interface ServerConfig {
 }
 
 export class ConfigError extends Error {}
+
+/** What stops the server from starting that its operator can fix: the database, the users file, the port. */
+export class StartupError extends Error {}
+
+/** The URL with its password masked, to name the database in a message without leaking it into logs. */
+function shownUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
+/** `open()`, its failure told as "what: why", with a hint when the database could not be reached at all. */
+async function opened<T>(what: string, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    const hint = isTransientDbError(error) ? ' Is PostgreSQL running there, and accepting connections?' : '';
+    throw new StartupError(`${what}: ${why}.${hint}`, { cause: error });
+  }
+}
 
 function integer(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | null {
   const raw = env[name];
@@ -83,9 +105,19 @@ export async function startServer(
   config: ServerConfig,
   decorate?: (app: Hono<AppEnv>) => void,
 ): Promise<RunningServer> {
-  const users = await loadUsers(config.usersFile);
-  const db = await openDb(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
-  await migrate(db);
+  const users = await opened(`cannot read the users file ${config.usersFile}`, () => loadUsers(config.usersFile));
+  const db = await opened(
+    config.databaseUrl
+      ? `cannot open the database at ${shownUrl(config.databaseUrl)} (DATABASE_URL)`
+      : `cannot open the embedded database in ${config.dataDir} (DATA_DIR)`,
+    () => openDb(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }),
+  );
+  try {
+    await opened('cannot bring the database schema up to date', () => migrate(db));
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw error;
+  }
   const jobTypes = demoJobTypes(db);
   const worker: Worker | null =
     config.workerConcurrency === 0
@@ -101,9 +133,24 @@ export async function startServer(
     launchesPerMinute: config.launchesPerMinute || null,
   });
   decorate?.(app);
-  const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
-    const listening = serve({ fetch: app.fetch, port: config.port }, () => resolveServer(listening));
-  });
+  let server: ReturnType<typeof serve>;
+  try {
+    server = await new Promise<ReturnType<typeof serve>>((resolveServer, rejectServer) => {
+      const listening = serve({ fetch: app.fetch, port: config.port }, () => resolveServer(listening));
+      listening.once('error', rejectServer);
+    });
+  } catch (error) {
+    await live.close();
+    await worker?.stop();
+    await db.close();
+    const inUse = (error as { code?: string }).code === 'EADDRINUSE';
+    throw new StartupError(
+      inUse
+        ? `port ${config.port} is taken by another program; set PORT to a free one (0 picks one).`
+        : `cannot listen on port ${config.port} (PORT): ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
@@ -148,20 +195,33 @@ export function stopOnSignals(server: RunningServer): void {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-async function main(): Promise<void> {
-  let config: ServerConfig;
-  try {
-    config = readConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+/**
+ * Says in one line what stopped the start and exits (2: a bad setting, 1: something to fix before starting again);
+ * any other error is a bug, and is thrown with its stack.
+ */
+export function exitOnStartupError(error: unknown): never {
+  if (error instanceof ConfigError) {
     console.error(`Configuration error: ${error.message}`);
     process.exit(2);
   }
-  const server = await startServer(config);
-  console.log(
-    `Job tracker API on ${server.url}/api (${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`})`,
-  );
-  stopOnSignals(server);
+  if (error instanceof StartupError) {
+    console.error(`Cannot start: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+async function main(): Promise<void> {
+  try {
+    const config = readConfig();
+    const server = await startServer(config);
+    console.log(
+      `Job tracker API on ${server.url}/api (${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`})`,
+    );
+    stopOnSignals(server);
+  } catch (error) {
+    exitOnStartupError(error);
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();

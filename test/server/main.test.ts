@@ -1,11 +1,13 @@
 /** `server/main.ts` (env, start, stop) and `npm start` (demo/start.ts) as a real process. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ConfigError, readConfig, startServer } from '../../server/main.js';
+import { ConfigError, readConfig, StartupError, startServer } from '../../server/main.js';
 import { checkResponse } from '../support/contract.js';
 import { demoTokens } from '../support/demoUsers.js';
 
@@ -40,6 +42,39 @@ describe('server/main.ts', () => {
     assert.throws(() => readConfig({ LAUNCHES_PER_MINUTE: 'lots' }), /LAUNCHES_PER_MINUTE/);
   });
 
+  it('refuses to start with a StartupError that says what to fix: the database, the users file, the port', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'jobs-main-'));
+    folders.push(dataDir);
+    const config = readConfig({ PORT: '0', DATA_DIR: dataDir, WORKER_CONCURRENCY: '0' });
+    const refused = (pattern: RegExp) => (error: unknown) =>
+      error instanceof StartupError && pattern.test(error.message);
+
+    await assert.rejects(
+      startServer({ ...config, databaseUrl: 'postgres://postgres:hunter2@127.0.0.1:1/test' }),
+      refused(
+        /^cannot open the database at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/test \(DATABASE_URL\): .*ECONNREFUSED.*Is PostgreSQL running there/,
+      ),
+    );
+    await assert.rejects(
+      startServer({ ...config, usersFile: join(dataDir, 'missing.json') }),
+      refused(/^cannot read the users file .*missing\.json: ENOENT/),
+    );
+    const taken = createServer().listen(0, '0.0.0.0');
+    await once(taken, 'listening');
+    const port = (taken.address() as { port: number }).port;
+    try {
+      await assert.rejects(
+        startServer({ ...config, port }),
+        refused(new RegExp(`^port ${port} is taken by another program; set PORT to a free one`)),
+      );
+    } finally {
+      taken.close();
+    }
+    // The refused start let go of the embedded database: the next one opens it.
+    const server = await startServer(config);
+    await server.close();
+  });
+
   it('serves the API on embedded storage and keeps the data across a restart', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'jobs-main-'));
     folders.push(dataDir);
@@ -68,6 +103,21 @@ describe('server/main.ts', () => {
 });
 
 describe('npm start (demo/start.ts)', () => {
+  it('says in one line why it cannot start, without a stack trace, and exits 1', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts'], {
+      env: { ...process.env, PORT: '0', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 1);
+    assert.match(stderr, /^Cannot start: cannot open the database at postgres:\/\/postgres@127\.0\.0\.1:1\/test/);
+    assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+  });
+
   it('prints where to open it, serves the demo app and the API, and stops on SIGTERM', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'jobs-demo-'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts'], {
