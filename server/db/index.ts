@@ -119,6 +119,7 @@ async function openPostgres(url: string, schema: string, max: number): Promise<D
       }
     },
     listen: listener.listen,
+    listenerPid: listener.pid,
     async close() {
       await listener.close();
       await pool.end();
@@ -184,6 +185,8 @@ function createPgListener(url: string, options: string) {
   };
 
   return {
+    // Set by pg from the server's BackendKeyData at connect (untyped in @types/pg).
+    pid: () => (client as (pg.Client & { processID?: number | null }) | null)?.processID ?? null,
     async listen(channel: string, onMessage: (payload: string) => void) {
       let callbacks = subscribers.get(channel);
       const isNewChannel = !callbacks;

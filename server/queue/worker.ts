@@ -123,6 +123,9 @@ export function startWorker(options: WorkerOptions): Worker {
   /** The last claim found fewer jobs than it asked for: wait for a NOTIFY or the poll before claiming again. */
   let idle = false;
   let stopping = false;
+  let stopped: Promise<void> | null = null;
+  /** Set at the end of stop(): no flush is scheduled any more. */
+  let flushesClosed = false;
   let whenDrained: (() => void) | null = null;
   const unsubscribes: Promise<() => Promise<void>>[] = [];
   const timers: NodeJS.Timeout[] = [];
@@ -157,7 +160,7 @@ export function startWorker(options: WorkerOptions): Worker {
       const limit = claimSize(free, settings.claimBatchSize);
       reservedSlots += limit;
       const wakesBefore = wakes;
-      const claimed: Promise<void> = claimJobs(db, id, typeNames, limit, settings.leaseMs, free)
+      const claimed: Promise<void> = claimJobs(db, id, typeNames, limit, settings.leaseMs, free, db.listenerPid())
         .then(
           (jobs) => {
             backlog = jobs.length === limit;
@@ -282,6 +285,7 @@ export function startWorker(options: WorkerOptions): Worker {
   }
 
   function scheduleFlush(ms: number): void {
+    if (flushesClosed) return;
     flushTimer ??= setTimeout(flush, ms);
   }
 
@@ -429,38 +433,46 @@ export function startWorker(options: WorkerOptions): Worker {
     get running() {
       return running.size;
     },
-    async stop(stopOptions = {}) {
-      if (stopping) return;
-      stopping = true;
-      for (const timer of timers) clearInterval(timer);
-      marker.stop();
-      // First, so that no statement hands it a job it would not hear of.
-      await withdrawOffer(db, id).catch(onError);
-      await Promise.all(unsubscribes.map((subscribed) => subscribed.then((unsubscribe) => unsubscribe(), onError)));
-      await Promise.all([...claims, ...chores]);
-      if (running.size > 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, stopOptions.graceMs ?? 10_000);
-          whenDrained = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-      const leftover = [...running.values()];
-      for (const job of leftover) {
-        job.abort(new Error('The worker is shutting down; the job goes back to the queue.'));
-        abandon(job);
-      }
-      for (const timer of graceTimers.values()) clearTimeout(timer);
-      await Promise.allSettled(handedOver);
-      await flush();
-      await Promise.all(leftover.map((job) => job.flushed()));
-      // The unfinished jobs, and hand-offs that arrived while stopping, go back to the queue.
-      await releaseLeases(db, id, null).catch(onError);
-      await unregisterWorker(db, id).catch(onError);
+    stop(stopOptions = {}) {
+      // A second call waits for the same shutdown: returning early let a caller close the database under it.
+      stopped ??= shutDown(stopOptions.graceMs ?? 10_000);
+      return stopped;
     },
   };
+
+  async function shutDown(graceMs: number): Promise<void> {
+    stopping = true;
+    for (const timer of timers) clearInterval(timer);
+    marker.stop();
+    // First, so that no statement hands it a job it would not hear of.
+    await withdrawOffer(db, id).catch(onError);
+    await Promise.all(unsubscribes.map((subscribed) => subscribed.then((unsubscribe) => unsubscribe(), onError)));
+    await Promise.all([...claims, ...chores]);
+    if (running.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        whenDrained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    const leftover = [...running.values()];
+    for (const job of leftover) {
+      job.abort(new Error('The worker is shutting down; the job goes back to the queue.'));
+      abandon(job);
+    }
+    for (const timer of graceTimers.values()) clearTimeout(timer);
+    await Promise.allSettled(handedOver);
+    await flush();
+    await Promise.all(leftover.map((job) => job.flushed()));
+    // Releasing deletes every lease left, so no flush is needed to drop them: none may run once stop() returns.
+    flushesClosed = true;
+    if (flushTimer) clearTimeout(flushTimer);
+    // The unfinished jobs, and hand-offs that arrived while stopping, go back to the queue.
+    await releaseLeases(db, id, null).catch(onError);
+    await unregisterWorker(db, id).catch(onError);
+  }
 }
 
 /**

@@ -8,8 +8,9 @@ export type ClaimedJobRow = Pick<JobRow, 'id' | 'type' | 'params' | 'attempt' | 
 };
 
 /**
- * $1 worker id, $2 job types it runs, $3 lease in ms, $4 slots the worker has free before this claim; the batch
- * size is written into the SQL: with `limit $n` PostgreSQL planned the claim afresh on every execution
+ * $1 worker id, $2 job types it runs, $3 lease in ms, $4 slots the worker has free before this claim, $5 the server
+ * process of its LISTEN connection (010_hand_off_to_live_workers.sql: an offer of a dead worker is passed over).
+ * The batch size is written into the SQL: with `limit $n` PostgreSQL planned the claim afresh on every execution
  * (pg_prepared_statements: 30 custom plans of 30, ~1 ms of planning per claim, as much as running it), with a
  * constant it keeps one generic plan per connection.
  *
@@ -53,10 +54,11 @@ with picked as (
   from claimed
 ), offered as (
   update workers
-  set free_slots = offer.free_slots, job_types = $2::text[], lease_ms = $3::integer
+  set free_slots = offer.free_slots, job_types = $2::text[], lease_ms = $3::integer, listener_pid = $5::integer
   from offer
   where workers.id = $1::text
-    and (workers.free_slots, workers.job_types, workers.lease_ms) is distinct from (offer.free_slots, $2::text[], $3::integer)
+    and (workers.free_slots, workers.job_types, workers.lease_ms, workers.listener_pid)
+      is distinct from (offer.free_slots, $2::text[], $3::integer, $5::integer)
 )
 select claimed.*, (select id::text from lease) as lease_id from claimed`;
 
@@ -71,9 +73,11 @@ export async function claimJobs(
   limit: number,
   leaseMs: number,
   freeSlots: number,
+  listenerPid: number | null = null,
 ): Promise<ClaimedJobRow[]> {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`A claim takes at least one job, not ${limit}`);
-  const { rows } = await db.query<ClaimedJobRow>(claimJobsSql(limit), [workerId, types, leaseMs, freeSlots], {
+  const params = [workerId, types, leaseMs, freeSlots, listenerPid];
+  const { rows } = await db.query<ClaimedJobRow>(claimJobsSql(limit), params, {
     name: `queue_claim_jobs_${limit}`,
   });
   return rows;

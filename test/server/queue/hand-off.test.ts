@@ -175,6 +175,25 @@ for (const kind of dbKinds) {
       assert.equal(await offered('w'), 8, 'queue empty: the rest is offered');
     });
 
+    test('a job queued at the end of a transaction older than the lease is handed over with a full lease', async () => {
+      const worker = workers.start({
+        db,
+        leaseMs: 1000,
+        recoveryMs: 50,
+        jobTypes: [jobType('late', () => new Promise((resolve) => setTimeout(resolve, 300)))],
+      });
+      await waitFor(async () => (await offered(worker.id)) > 0);
+      const job = await db.transaction(async (tx) => {
+        await tx.query(`select pg_sleep(1.2)`);
+        return enqueueJob(tx, { type: 'late', ...user, maxAttempts: 1 });
+      });
+      // Leased from the transaction's start (`now()`), it was already expired when handed over, and recovered as lost.
+      const ended = await waitForStatus(db, job.id, ['succeeded', 'failed'], 5000);
+      await worker.stop();
+      assert.equal(ended.status, 'succeeded', String(ended.error_message));
+      assert.equal(ended.host, worker.id);
+    });
+
     test('a worker not seen within its lease is offered nothing', async () => {
       await db.query(
         `insert into workers (id, last_seen_at, job_types, free_slots, lease_ms)

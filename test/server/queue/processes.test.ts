@@ -92,6 +92,46 @@ from job_runs`);
     assert.equal(mismatched.length, 0);
   });
 
+  test('a job queued just after a worker was killed goes to a live worker, not to the dead one', async () => {
+    const offerOf = async (workerId: string) =>
+      (
+        await db.query<{ free_slots: number; listener_pid: number | null }>(
+          `select free_slots, listener_pid from workers where id = $1::text`,
+          [workerId],
+        )
+      ).rows[0];
+    const child = await spawnWorker('killed');
+    // Its offer (500 free slots) outbids the survivor's (2): the hand-off would pick it while its row looks fresh.
+    const survivor = workers.start({ db, concurrency: 2, jobTypes: [jobType('record', async () => {})] });
+    const killedOffer = await waitFor(async () => {
+      const offer = await offerOf('killed');
+      return offer && offer.free_slots > 2 && offer;
+    });
+    assert.ok(killedOffer.listener_pid, 'the offer names the LISTEN connection');
+    await waitFor(async () => (await offerOf(survivor.id))?.free_slots === 2);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    await waitFor(async () => {
+      const { rows } = await db.query(`select 1 from pg_stat_activity where pid = $1::integer`, [
+        killedOffer.listener_pid,
+      ]);
+      return rows.length === 0;
+    });
+
+    const jobs = [];
+    for (let index = 0; index < 4; index++) {
+      jobs.push(await enqueueJob(db, { type: 'record', ...user, maxAttempts: 1 }));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // Handed to the dead worker they waited out its 30 s lease, then failed with `lease_expired` without running.
+    for (const job of jobs) {
+      const ended = await waitForStatus(db, job.id, ['succeeded', 'failed'], 3000);
+      assert.equal(ended.status, 'succeeded');
+      assert.equal(ended.host, survivor.id);
+    }
+    await survivor.stop();
+  });
+
   test('a worker killed with SIGKILL mid-job: its jobs are recovered after the lease', async () => {
     const child = await spawnWorker('doomed', 1000);
     const single = await enqueueJob(db, { type: 'sleep', ...user, maxAttempts: 1 });

@@ -236,6 +236,42 @@ order by e.id, k.position`,
       assert.equal((await jobById(db, job.id)).status, 'succeeded');
     });
 
+    test('a second stop() waits for the same shutdown instead of returning at once', async () => {
+      const job = await enqueueJob(db, { type: 'slow', ...user });
+      const worker = workers.start({
+        db,
+        jobTypes: [jobType('slow', () => new Promise((resolve) => setTimeout(resolve, 200)))],
+      });
+      await waitForStatus(db, job.id, ['running']);
+      const first = worker.stop({ graceMs: 5000 });
+      // A caller that then closes the database would cut the first call's writes short.
+      await worker.stop();
+      assert.equal((await jobById(db, job.id)).status, 'succeeded');
+      await first;
+    });
+
+    test('nothing is written once stop() has returned', async () => {
+      for (let round = 0; round < 5; round++) {
+        const statements = countingDb(db, '');
+        await enqueueJobs(
+          db,
+          Array.from({ length: 20 }, (_, index) => ({ type: 'short', ...user, params: { ms: 5 + index * 3 } })),
+        );
+        const worker = workers.start({
+          db: statements.db,
+          jobTypes: [
+            jobType('short', ({ params }) => new Promise((resolve) => setTimeout(resolve, params.ms as number))),
+          ],
+        });
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        await worker.stop({ graceMs: 5000 });
+        const afterStop = statements.count();
+        // A lease-drop flush used to be scheduled by the last one and ran 100 ms later, on a pool the host had closed.
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        assert.equal(statements.count(), afterStop, `round ${round}`);
+      }
+    });
+
     test('stopping releases jobs still running after the grace period back to the queue', async () => {
       const job = await enqueueJob(db, { type: 'stuck', ...user });
       let aborted = false;
