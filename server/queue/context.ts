@@ -228,7 +228,7 @@ export class RunningJob {
       // Unlike a late message, a file the handler means to hand over must not vanish without a word.
       throw new Error(`saveArtifact(): job ${this.id} has ended; "${checked.name}" was not saved.`);
     }
-    return this.started().then(() => saveArtifact(this.options.db, this.id, checked));
+    return this.started().then(() => saveArtifact(this.options.db, this.options.workerId, this.id, checked));
   }
 
   private changed(): void {
@@ -283,7 +283,7 @@ export class RunningJob {
     await this.started();
     const messages = this.pendingMessages.splice(0);
     try {
-      await insertJobMessages(this.options.db, this.id, messages);
+      await insertJobMessages(this.options.db, this.options.workerId, this.id, messages);
     } catch (error) {
       // Kept for the next write (or the one before the completion): a message is never dropped on a failed write.
       this.pendingMessages.unshift(...messages);

@@ -10,13 +10,23 @@ export interface NewArtifact {
 
 /**
  * Saving twice under one name replaces the file (a handler that retries its export overwrites it), but an output
- * never replaces the job's input: a requeue copies the inputs to run again.
+ * never replaces the job's input: a requeue copies the inputs to run again. Saved only while the job runs on this
+ * worker ($8), as its progress and messages are: a worker that lost the job (its lease lapsed) cannot overwrite what
+ * the run that counts saved.
  */
-export async function saveArtifact(db: Queryable, jobId: string, artifact: NewArtifact): Promise<void> {
+export async function saveArtifact(
+  db: Queryable,
+  workerId: string,
+  jobId: string,
+  artifact: NewArtifact,
+): Promise<void> {
   const { affectedRows } = await db.query(
     `
 insert into job_artifacts (job_id, name, role, file_name, content_type, size, data)
-values ($1::bigint, $2::text, $3::text, $4::text, $5::text, $6::integer, $7::bytea)
+select $1::bigint, $2::text, $3::text, $4::text, $5::text, $6::integer, $7::bytea
+where exists (
+  select from jobs where id = $1::bigint and host = $8::text and status in ('running', 'interrupting')
+)
 on conflict (job_id, name) do update
 set file_name = excluded.file_name, content_type = excluded.content_type,
   size = excluded.size, data = excluded.data, created_at = now()
@@ -29,13 +39,19 @@ where job_artifacts.role = excluded.role`,
       artifact.contentType,
       artifact.data.byteLength,
       artifact.data,
+      workerId,
     ],
   );
-  if (affectedRows === 0) {
-    throw new Error(
-      `saveArtifact(): job ${jobId} already has an artifact "${artifact.name}" that is not an ${artifact.role}; use another name.`,
-    );
-  }
+  if (affectedRows > 0) return;
+  const { rows } = await db.query(
+    `select from jobs where id = $1::bigint and host = $2::text and status in ('running', 'interrupting')`,
+    [jobId, workerId],
+  );
+  throw new Error(
+    rows.length === 0
+      ? `saveArtifact(): job ${jobId} no longer runs on this worker (it ended, or its lease lapsed and it was recovered); "${artifact.name}" was not saved.`
+      : `saveArtifact(): job ${jobId} already has an artifact "${artifact.name}" that is not an ${artifact.role}; use another name.`,
+  );
 }
 
 export async function readArtifactData(db: Queryable, jobId: string, name: string): Promise<Uint8Array | null> {

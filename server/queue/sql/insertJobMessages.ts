@@ -11,18 +11,28 @@ export interface PendingMessage {
 }
 
 /**
- * $1 job id, then one array per column, in the order the handler reported the messages.
+ * $1 job id, then one array per column, in the order the handler reported the messages, then $7 the worker id.
  *
  * Messages and the job's warning/error counts go together in one statement, so the counts always match the
  * messages. One statement per batch, not per message: an import with 2,000 bad rows made 2,000 round trips (and
  * 2,000 live events), which on embedded PGlite held every other request of the server behind it for seconds.
+ * Written only while the job runs on this worker, as its progress is (saveProgress.ts): a worker whose lease lapsed
+ * while its event loop was blocked, and whose job ended or was run again elsewhere, adds nothing to it.
  */
-export async function insertJobMessages(db: Queryable, jobId: string, messages: PendingMessage[]): Promise<void> {
+export async function insertJobMessages(
+  db: Queryable,
+  workerId: string,
+  jobId: string,
+  messages: PendingMessage[],
+): Promise<void> {
   await db.query(
     `
-with reported as (
-  select * from unnest($2::text[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[])
+with held as (
+  select id from jobs where id = $1::bigint and host = $7::text and status in ('running', 'interrupting')
+), reported as (
+  select m.* from unnest($2::text[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[])
     with ordinality as m(level, message, item, step, at, position)
+  where exists (select from held)
 ), counted as (
   update jobs
   set warnings = warnings + (select count(*) from reported where level = 'warning')::integer,
@@ -39,6 +49,7 @@ select $1::bigint, level, message, item, step, at from reported order by positio
       messages.map((m) => (m.item ? JSON.stringify(m.item) : null)),
       messages.map((m) => m.step),
       messages.map((m) => m.at),
+      workerId,
     ],
   );
 }

@@ -5,7 +5,16 @@ import { enqueueJob } from '../../../server/queue/enqueue.js';
 import { claimJobs } from '../../../server/queue/sql/claimJobs.js';
 import { recoverExpiredLeases } from '../../../server/queue/sql/recoverExpiredLeases.js';
 import { dbKinds } from '../../support/db.js';
-import { countingDb, jobById, jobType, leaseHolder, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
+import {
+  countingDb,
+  jobById,
+  jobType,
+  leaseHolder,
+  manualGate,
+  useQueueSchema,
+  waitFor,
+  waitForStatus,
+} from './helpers.js';
 
 const user = { userId: 'u1', userName: 'User One' };
 
@@ -62,10 +71,20 @@ for (const kind of dbKinds) {
     test("a job queued again for another attempt shows none of the lost attempt's progress", async () => {
       const job = await enqueueJob(db, { type: 'retry', ...user, maxAttempts: 2 });
       await claimAndVanish('retry', 100);
-      // What the vanished worker had written: the job running, a third of the way.
+      // What the vanished worker had written: the job running, a third of the way, in its first step, a row skipped;
+      // and a note an earlier attempt left before this claim.
       await db.query(
         `update jobs set status = 'running', host = 'vanished-worker', attempt = 1, started_at = now(),
-           progress_done = 3, progress_total = 9, progress_message = 'Row 3' where id = $1::bigint`,
+           progress_done = 3, progress_total = 9, progress_message = 'Row 3', counters = '{"read": 3}',
+           steps = '[{"name": "load", "label": "Loading", "status": "running", "startedAt": "2026-01-01T00:00:00Z", "endedAt": null, "counters": {}}]',
+           warnings = 2
+         where id = $1::bigint`,
+        [job.id],
+      );
+      await db.query(
+        `insert into job_messages (job_id, level, message, at) values
+           ($1::bigint, 'warning', 'Note of an earlier attempt.', now() - interval '1 hour'),
+           ($1::bigint, 'warning', 'Row 2 skipped: no price.', clock_timestamp())`,
         [job.id],
       );
       await new Promise((resolve) => setTimeout(resolve, 150));
@@ -76,6 +95,17 @@ for (const kind of dbKinds) {
       );
       const queued = await jobById(db, job.id);
       assert.deepEqual([queued.progress_done, queued.progress_total, queued.progress_message], [0, null, null]);
+      assert.deepEqual([queued.counters, queued.steps], [{}, []]);
+      // The next attempt will report its rows again; the note of the earlier attempt and the recovery's stay.
+      const { rows } = await db.query<{ message: string }>(
+        `select message from job_messages where job_id = $1::bigint order by id`,
+        [job.id],
+      );
+      assert.deepEqual(
+        rows.map((row) => row.message.replace(/ during .*/, '')),
+        ['Note of an earlier attempt.', 'Worker vanished-worker stopped renewing its lease'],
+      );
+      assert.equal(queued.warnings, 2);
     });
 
     test('does not touch a job whose lease is still valid', async () => {
@@ -88,6 +118,59 @@ for (const kind of dbKinds) {
       // The vanished worker's claim stands: its lease still holds the job, which `jobs` never saw start.
       assert.equal((await jobById(db, job.id)).status, 'queued');
       assert.equal(await leaseHolder(db, job.id), 'vanished-worker');
+    });
+
+    test('a worker that lost its job adds no messages or artifacts to the run that replaced it', async () => {
+      const job = await enqueueJob(db, { type: 'blocked', ...user });
+      const [gate, release] = manualGate();
+      let artifactError: unknown = null;
+      const worker = workers.start({
+        db,
+        // No heartbeat during the test: as if this worker's event loop were blocked past its lease.
+        leaseMs: 600_000,
+        jobTypes: [
+          jobType('blocked', async ({ warn, saveArtifact }) => {
+            await gate;
+            warn('Late warning from the lost run.');
+            await saveArtifact({
+              name: 'out.txt',
+              role: 'output',
+              fileName: 'out.txt',
+              contentType: 'text/plain',
+              data: 'stale',
+            }).catch((error: unknown) => {
+              artifactError = error;
+            });
+          }),
+        ],
+      });
+      await waitForStatus(db, job.id, ['running']);
+      // Recovered meanwhile and running again on another worker, which saved its own output.
+      await db.query(
+        `
+with taken as (delete from job_leases where $1::bigint = any(job_ids))
+update jobs set host = 'rescuer', attempt = 2, started_at = now() where id = $1::bigint`,
+        [job.id],
+      );
+      await db.query(
+        `insert into job_artifacts (job_id, name, role, file_name, content_type, size, data)
+         values ($1::bigint, 'out.txt', 'output', 'out.txt', 'text/plain', 5, 'fresh')`,
+        [job.id],
+      );
+      release();
+      await waitFor(async () => artifactError !== null);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await worker.stop();
+      assert.match(String(artifactError), /no longer runs on this worker/);
+      const { rows: artifacts } = await db.query<{ data: Uint8Array }>(
+        `select data from job_artifacts where job_id = $1::bigint`,
+        [job.id],
+      );
+      assert.equal(Buffer.from(artifacts[0]!.data).toString(), 'fresh');
+      const { rows: messages } = await db.query(`select 1 from job_messages where job_id = $1::bigint`, [job.id]);
+      assert.equal(messages.length, 0);
+      const replaced = await jobById(db, job.id);
+      assert.deepEqual([replaced.status, replaced.host, replaced.warnings], ['running', 'rescuer', 0]);
     });
 
     test('a worker that lost its job to recovery abandons the handler and does not overwrite the outcome', async () => {
