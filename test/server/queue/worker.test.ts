@@ -278,7 +278,10 @@ order by e.id, k.position`,
       const worker = workers.start({
         db,
         jobTypes: [
-          jobType('stuck', ({ signal, progress }) => {
+          jobType('stuck', ({ signal, progress, step, count, warn }) => {
+            step('load', 'Loading');
+            count('read', 2);
+            warn('Row 1 skipped: no price.');
             progress(2, 10, 'Row 2');
             return new Promise((resolve) =>
               signal.addEventListener('abort', () => {
@@ -297,8 +300,11 @@ order by e.id, k.position`,
       assert.equal(released.attempt, 0);
       assert.equal(released.host, null);
       assert.equal(released.started_at, null);
-      // Queued again, it shows no progress of the attempt that was stopped.
+      // Queued again, it shows nothing of the attempt that was stopped, which the next one reports again.
       assert.deepEqual([released.progress_done, released.progress_total, released.progress_message], [0, null, null]);
+      assert.deepEqual([released.counters, released.steps, released.warnings], [{}, [], 0]);
+      const { rows } = await db.query(`select 1 from job_messages where job_id = $1::bigint`, [job.id]);
+      assert.equal(rows.length, 0);
     });
   });
 }
