@@ -10,6 +10,15 @@ interface Bucket {
   at: number;
 }
 
+/** `create` charged to `limit` when there is one (LaunchLimit.charged). */
+export function chargedToLimit<T>(
+  limit: LaunchLimit | null | undefined,
+  userId: string,
+  create: () => Promise<T>,
+): Promise<T> {
+  return limit ? limit.charged(userId, create) : create();
+}
+
 /** Past this many users remembered, buckets that have refilled are dropped (they hold nothing a new one would not). */
 const maxRemembered = 10_000;
 
@@ -40,6 +49,21 @@ export class LaunchLimit {
     }
     this.#buckets.set(userId, { tokens: tokens - 1, at: now });
     if (this.#buckets.size > maxRemembered) this.#forgetRefilled(now);
+  }
+
+  /**
+   * Runs `create`, charged one new job: the allowance is given back if it throws (a 409, a lost race answered as a
+   * replay, a database out of reach), so only jobs actually queued count against it.
+   */
+  async charged<T>(userId: string, create: () => Promise<T>): Promise<T> {
+    this.take(userId);
+    try {
+      return await create();
+    } catch (error) {
+      const bucket = this.#buckets.get(userId);
+      if (bucket) bucket.tokens = Math.min(this.perMinute, bucket.tokens + 1);
+      throw error;
+    }
   }
 
   #tokens(bucket: Bucket | undefined, now: number): number {

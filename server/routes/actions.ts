@@ -7,6 +7,7 @@ import { canAct, canSee } from '../auth/permissions.js';
 import type { Principal } from '../auth/types.js';
 import type { Queryable } from '../db/types.js';
 import type { AppEnv, Services } from '../http/env.js';
+import { chargedToLimit } from '../http/launchLimit.js';
 import { conflict, forbidden, notFound, ProblemError } from '../http/problem.js';
 import { validate, validInput } from '../http/validation.js';
 import { enqueueJob } from '../queue/enqueue.js';
@@ -33,32 +34,33 @@ async function lockForAction(tx: Queryable, principal: Principal, id: string, ac
 }
 
 async function requeue(services: Services, principal: Principal, id: string): Promise<JobRow> {
-  return services.db.transaction(async (tx) => {
-    const row = await lockForAction(tx, principal, id, 'requeue');
-    const definition = services.registry.get(row.type);
-    if (!definition?.requeueable) throw conflict('not_requeueable', `Jobs of type ${row.type} cannot be run again.`);
-    if (!isFinished(row.status)) {
-      throw conflict('job_not_finished', `Job ${id} is ${row.status}; only a finished job can be run again.`);
-    }
-    // The one who asks pays, not the job's owner: a manager's bulk requeue does not use up the owner's launches.
-    services.launchLimit?.take(principal.id);
-    const job = await enqueueJob(tx, {
-      type: row.type,
-      userId: row.user_id,
-      userName: row.user_name,
-      locale: row.locale,
-      notifyByEmail: row.notify_by_email,
-      email: row.email,
-      params: row.params,
-      subjects: row.subjects,
-      maxAttempts: definition.maxAttempts ?? 1,
-      requeuedFrom: row.id,
-    });
-    await copyInputArtifacts(tx, row.id, job.id);
-    await linkRequeue(tx, row.id, job.id);
-    await recordAudit(tx, row.id, 'requeue', principal, { newJobId: job.id });
-    return job;
-  });
+  // The one who asks pays, not the job's owner: a manager's bulk requeue does not use up the owner's launches.
+  return chargedToLimit(services.launchLimit, principal.id, () =>
+    services.db.transaction(async (tx) => {
+      const row = await lockForAction(tx, principal, id, 'requeue');
+      const definition = services.registry.get(row.type);
+      if (!definition?.requeueable) throw conflict('not_requeueable', `Jobs of type ${row.type} cannot be run again.`);
+      if (!isFinished(row.status)) {
+        throw conflict('job_not_finished', `Job ${id} is ${row.status}; only a finished job can be run again.`);
+      }
+      const job = await enqueueJob(tx, {
+        type: row.type,
+        userId: row.user_id,
+        userName: row.user_name,
+        locale: row.locale,
+        notifyByEmail: row.notify_by_email,
+        email: row.email,
+        params: row.params,
+        subjects: row.subjects,
+        maxAttempts: definition.maxAttempts ?? 1,
+        requeuedFrom: row.id,
+      });
+      await copyInputArtifacts(tx, row.id, job.id);
+      await linkRequeue(tx, row.id, job.id);
+      await recordAudit(tx, row.id, 'requeue', principal, { newJobId: job.id });
+      return job;
+    }),
+  );
 }
 
 async function interrupt(services: Services, principal: Principal, id: string): Promise<JobRow> {

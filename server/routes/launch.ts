@@ -11,6 +11,7 @@ import { Hono } from 'hono';
 import type { Principal } from '../auth/types.js';
 import type { AppContext, AppEnv, Services } from '../http/env.js';
 import { toJobDetail } from '../http/jobView.js';
+import { chargedToLimit } from '../http/launchLimit.js';
 import { pickLocale } from '../http/locale.js';
 import { conflict, ProblemError } from '../http/problem.js';
 import { validate, validInput } from '../http/validation.js';
@@ -72,7 +73,6 @@ function canonicalJson(value: unknown): string {
 
 async function launch(services: Services, principal: Principal, request: LaunchRequest, key: string | undefined) {
   const params = checkParams(services, request);
-  services.launchLimit?.take(principal.id);
   const hash = hashOf(request, params);
   const files = services.registry
     .params(request.type)
@@ -84,24 +84,26 @@ async function launch(services: Services, principal: Principal, request: LaunchR
       params[p.name] = fileName;
       return { name: p.name, fileName, contentType: p.fileType!, data };
     });
-  return services.db.transaction(async (tx) => {
-    if (key) await releaseExpiredKey(tx, principal.id, key);
-    const job = await enqueueJob(tx, {
-      type: request.type,
-      userId: principal.id,
-      userName: principal.name,
-      locale: principal.locale,
-      notifyByEmail: request.notifyByEmail ?? false,
-      email: request.notifyByEmail ? principal.email : null,
-      params,
-      subjects: request.subjects ?? [],
-      maxAttempts: services.registry.get(request.type)!.maxAttempts ?? 1,
-      idempotencyKey: key ?? null,
-      idempotencyHash: key ? hash : null,
-    });
-    for (const file of files) await saveInputArtifact(tx, job.id, file);
-    return job;
-  });
+  return chargedToLimit(services.launchLimit, principal.id, () =>
+    services.db.transaction(async (tx) => {
+      if (key) await releaseExpiredKey(tx, principal.id, key);
+      const job = await enqueueJob(tx, {
+        type: request.type,
+        userId: principal.id,
+        userName: principal.name,
+        locale: principal.locale,
+        notifyByEmail: request.notifyByEmail ?? false,
+        email: request.notifyByEmail ? principal.email : null,
+        params,
+        subjects: request.subjects ?? [],
+        maxAttempts: services.registry.get(request.type)!.maxAttempts ?? 1,
+        idempotencyKey: key ?? null,
+        idempotencyHash: key ? hash : null,
+      });
+      for (const file of files) await saveInputArtifact(tx, job.id, file);
+      return job;
+    }),
+  );
 }
 
 /** The job an earlier launch with this key made: replayed if the request is the same, 409 if it is not. */
@@ -112,6 +114,21 @@ async function replay(services: Services, principal: Principal, request: LaunchR
     throw conflict('idempotency_conflict', 'This Idempotency-Key was used for a different launch request.');
   }
   return existing;
+}
+
+/** The job of this key: the earlier launch's (replayed), or a new one. */
+async function launchOnce(services: Services, principal: Principal, request: LaunchRequest, key: string) {
+  const earlier = await replay(services, principal, request, key);
+  if (earlier) return { job: earlier, replayed: true };
+  try {
+    return { job: await launch(services, principal, request, key), replayed: false };
+  } catch (error) {
+    // Another process launched with this key meanwhile; the unique index let one through, so answer as its replay.
+    if (!isUniqueViolation(error)) throw error;
+    const raced = await replay(services, principal, request, key);
+    if (!raced) throw error;
+    return { job: raced, replayed: true };
+  }
 }
 
 async function answer(services: Services, c: AppContext, job: JobRow, replayed: boolean) {
@@ -131,23 +148,26 @@ const isUniqueViolation = (error: unknown) => (error as { code?: string }).code 
 export function launchRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
+  /**
+   * Launches under way by user and Idempotency-Key in this process. A retry that arrives while the first request is
+   * still running waits for it and then replays it, rather than racing it: racing, each one was charged a launch
+   * (and answered 429 past the limit) before the unique index turned it into a replay.
+   */
+  const launching = new Map<string, Promise<unknown>>();
+
   app.post('/jobs', validate('launchJob'), async (c) => {
     const principal = c.get('principal');
     const request = validInput(c, 'launchJob').body as LaunchRequest;
     const key = c.req.header('idempotency-key');
-    if (key) {
-      const earlier = await replay(services, principal, request, key);
-      if (earlier) return answer(services, c, earlier, true);
-    }
-    try {
-      return await answer(services, c, await launch(services, principal, request, key), false);
-    } catch (error) {
-      // Two retries raced past the lookup; the unique index let one through, so answer as its replay.
-      if (!key || !isUniqueViolation(error)) throw error;
-      const earlier = await replay(services, principal, request, key);
-      if (!earlier) throw error;
-      return answer(services, c, earlier, true);
-    }
+    if (!key) return answer(services, c, await launch(services, principal, request, undefined), false);
+    const slot = `${principal.id}\u0000${key}`;
+    for (let first = launching.get(slot); first; first = launching.get(slot)) await first.catch(() => {});
+    const attempt = launchOnce(services, principal, request, key);
+    launching.set(slot, attempt);
+    // Registered before any waiter's, so the slot is free by the time they look again.
+    attempt.finally(() => launching.delete(slot)).catch(() => {});
+    const { job, replayed } = await attempt;
+    return answer(services, c, job, replayed);
   });
 
   return app;

@@ -310,5 +310,26 @@ for (const kind of dbKinds) {
       );
       assert.equal((await launch('carol')).status, 429);
     });
+
+    it('charges retries racing with one Idempotency-Key once: they replay the launch instead of answering 429', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          world.call('bob', 'POST', '/jobs', {
+            body: { type: 'quick' },
+            headers: { 'idempotency-key': 'double-click' },
+          }),
+        ),
+      );
+      assert.deepEqual(
+        answers.map((answer) => answer.status),
+        Array.from({ length: 8 }, () => 202),
+      );
+      assert.equal(new Set(answers.map((answer) => answer.body.id)).size, 1);
+      assert.equal(answers.filter((answer) => answer.headers.get('idempotent-replayed') !== 'true').length, 1);
+      // Two of Bob's three launches are left.
+      for (const expected of [202, 202, 429]) {
+        assert.equal((await world.call('bob', 'POST', '/jobs', { body: { type: 'quick' } })).status, expected);
+      }
+    });
   });
 }
