@@ -30,6 +30,12 @@ export interface LiveOptions {
   /** Milliseconds between polls of `GET /jobs` once the stream is refused. Default 10,000. */
   pollInterval?: number;
   /**
+   * How far before the newest `updatedAt` seen each poll asks again, in milliseconds. A change is stamped when its
+   * transaction starts but seen when it commits, so one can appear after a later-stamped one was already read;
+   * jobs seen again unchanged are skipped. Default 5,000.
+   */
+  pollOverlap?: number;
+  /**
    * Reconnection backoff with full jitter: the n-th retry waits a random time up to
    * `min(startingDelay × 2ⁿ, maxDelay)`, and never less than the server's `retry:` field.
    * After `numOfAttempts` failed opens in a row the client falls back to polling.
@@ -286,19 +292,28 @@ class LiveConnection {
   async #poll(signal: AbortSignal): Promise<void> {
     this.#setState('polling');
     const interval = this.#source.options.pollInterval ?? 10_000;
+    const overlap = this.#source.options.pollOverlap ?? 5_000;
     const knownStatuses = new Map<string, JobStatus>();
+    /** The `updatedAt` of each job handed out within the overlap, so that reading it again hands out nothing. */
+    const handedOut = new Map<string, string>();
     let since = this.#lastUpdatedAt ?? new Date().toISOString();
     while (!signal.aborted) {
       try {
+        const from = new Date(Date.parse(since) - overlap).toISOString();
         const changed: Job[] = [];
-        for await (const job of this.#source.changedJobs(since, signal)) changed.push(job);
+        for await (const job of this.#source.changedJobs(from, signal)) {
+          if (handedOut.get(job.id) !== job.updatedAt) changed.push(job);
+        }
         changed.sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt));
         for (const job of changed) {
           for (const event of eventsFor(job, knownStatuses.get(job.id), since)) this.#dispatch(event);
           knownStatuses.set(job.id, job.status);
+          handedOut.set(job.id, job.updatedAt);
         }
         const newest = changed.at(-1);
-        if (newest) since = newest.updatedAt;
+        if (newest && Date.parse(newest.updatedAt) > Date.parse(since)) since = newest.updatedAt;
+        const forgetBefore = Date.parse(since) - overlap;
+        for (const [id, updatedAt] of handedOut) if (Date.parse(updatedAt) < forgetBefore) handedOut.delete(id);
       } catch (error) {
         if (signal.aborted) return;
         if (error instanceof JobsApiError && (error.status === 401 || error.status === 403)) {

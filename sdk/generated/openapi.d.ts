@@ -1714,7 +1714,10 @@ export interface operations {
                  */
                 to?: components["parameters"]["CreatedTo"];
                 /**
-                 * @description Only jobs changed after this instant (what polling clients use to catch up).
+                 * @description Only jobs changed after this instant (what polling clients use to catch up). A change is stamped when it
+                 *     starts and becomes visible when it commits, so a change stamped earlier than one already read can still
+                 *     appear: poll from a few seconds before the newest `updatedAt` you have, and skip jobs whose `updatedAt`
+                 *     you already have (the SDK does both, `pollOverlap`).
                  * @example 2026-11-23T09:15:00Z
                  */
                 updatedAfter?: string;

@@ -303,6 +303,15 @@ describe('subscribe(): polling fallback', () => {
         if (polls.length === 2) {
           return page(
             job({ id: '7', status: 'failed', createdAt: '2026-11-23T09:16:00Z', updatedAt: '2026-11-23T09:17:00Z' }),
+            // Read again within the overlap, unchanged: nothing to hand out.
+            job({ id: '1042', status: 'succeeded', updatedAt: '2026-11-23T09:16:30Z' }),
+            // Stamped before the newest change of the first poll, but committed after it was read.
+            job({
+              id: '1041',
+              status: 'running',
+              createdAt: '2026-11-23T09:10:00Z',
+              updatedAt: '2026-11-23T09:16:28Z',
+            }),
           );
         }
         return page();
@@ -315,15 +324,28 @@ describe('subscribe(): polling fallback', () => {
     });
     await waitFor(() => polls.length >= 3, 'three polls');
     assert.equal(states.at(-1), 'polling');
+    // Each poll asks from 5 s (`pollOverlap`) before the newest change seen.
     assert.deepEqual(Object.fromEntries(polls[0]!), {
-      updatedAfter: '2026-11-23T09:15:30Z',
+      updatedAfter: '2026-11-23T09:15:25.000Z',
       sort: '-createdAt',
       limit: '200',
     });
-    assert.equal(polls[1]!.get('updatedAfter'), '2026-11-23T09:16:30Z', 'the next poll asks from the newest change');
+    assert.equal(
+      polls[1]!.get('updatedAfter'),
+      '2026-11-23T09:16:25.000Z',
+      'the next poll asks from the newest change',
+    );
+    assert.equal(polls[2]!.get('updatedAfter'), '2026-11-23T09:16:55.000Z', 'a late commit does not move it back');
     assert.deepEqual(
       events.map((event) => `${event.type} ${'job' in event ? event.job.id : ''}`),
-      ['job.updated 1040', 'job.created 7', 'job.updated 1040', 'job.finished 1042', 'job.finished 7'],
+      [
+        'job.updated 1040',
+        'job.created 7',
+        'job.updated 1040',
+        'job.finished 1042',
+        'job.updated 1041',
+        'job.finished 7',
+      ],
     );
   });
 
