@@ -54,7 +54,7 @@ export class JobTypeRegistry {
       name,
       schema,
       title: typeof schema.title === 'string' ? schema.title : name,
-      sensitive: schema.writeOnly === true,
+      sensitive: holdsWriteOnly(schema),
       fileType: typeof schema.contentMediaType === 'string' ? schema.contentMediaType : null,
     }));
   }
@@ -83,4 +83,18 @@ export class JobTypeRegistry {
       )
       .map((t) => t.type);
   }
+}
+
+/**
+ * Whether a param's schema is `writeOnly`, or holds a `writeOnly` part (a token inside an object, an array of
+ * secrets): the whole param is then sensitive, since a view or a search that hid only the part would need to
+ * understand every shape a schema can give a value.
+ */
+function holdsWriteOnly(schema: unknown): boolean {
+  if (Array.isArray(schema)) return schema.some(holdsWriteOnly);
+  if (typeof schema !== 'object' || schema === null) return false;
+  const node = schema as JsonObject;
+  return (
+    node.writeOnly === true || Object.values(node).some((value) => typeof value === 'object' && holdsWriteOnly(value))
+  );
 }

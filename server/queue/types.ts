@@ -54,7 +54,10 @@ export interface JobTypeDefinition<Params extends JsonObject = JsonObject> {
   type: string;
   label: { en: string; fr: string };
   category: { en: string[]; fr: string[] };
-  /** JSON Schema 2020-12 of the params; `title` labels an option, `writeOnly: true` marks it sensitive. */
+  /**
+   * JSON Schema 2020-12 of the params; `title` labels an option, `writeOnly: true` marks it sensitive (on a part
+   * of it, such as a token inside an object, the whole param).
+   */
   paramsSchema: JsonObject;
   /**
    * Rules the schema cannot say (one param against another), run at launch on params the schema accepted: each
