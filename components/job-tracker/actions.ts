@@ -65,18 +65,27 @@ export class ActionsController {
   private notice?: Notice;
   private confirming?: { action: BulkAction; count: number };
   private settle?: (confirmed: boolean) => void;
+  /** `action:id` of the requests under way: a double click must not requeue a job twice (two new jobs). */
+  private readonly inFlight = new Set<string>();
 
   constructor(private readonly host: ActionsHost) {}
 
   /** Runs an action on those of `jobs` that allow it (`job.can`, the server's verdict for this caller). */
   async act(action: BulkAction, jobs: Job[]): Promise<void> {
-    const ids = jobs.filter((job) => job.can[action]).map((job) => job.id);
+    const ids = jobs.filter((job) => job.can[action] && !this.inFlight.has(`${action}:${job.id}`)).map((job) => job.id);
     if (ids.length === 0) return;
     if ((action === 'delete' || ids.length > 1) && !(await this.confirm(action, ids.length))) {
       this.host.restoreFocus();
       return;
     }
-    const outcomes = await runAction(this.host.client, action, ids);
+    const keys = ids.map((id) => `${action}:${id}`);
+    for (const key of keys) this.inFlight.add(key);
+    let outcomes: JobActionOutcome[];
+    try {
+      outcomes = await runAction(this.host.client, action, ids);
+    } finally {
+      for (const key of keys) this.inFlight.delete(key);
+    }
     this.apply(action, outcomes);
     this.host.dispatchEvent(new JobActionEvent(action, outcomes));
     await this.host.updateComplete;

@@ -68,6 +68,29 @@ describe('<job-tracker> actions', () => {
     await until(() => notice(tracker).includes('Job 1 requeued.'), notice(tracker));
   });
 
+  it('a second click on Requeue while the first request runs sends nothing: one new job, not two', async () => {
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    await resetApi(
+      http.get('/api/jobs', () => HttpResponse.json(page(listed))),
+      recorded('POST', '/api/jobs/1/requeue', async () => {
+        await answered;
+        return HttpResponse.json(detail(makeJob(9, { status: 'queued' })), { status: 202 });
+      }),
+    );
+    const tracker = await renderTracker();
+    const action = oneEvent(tracker, 'job-action') as Promise<JobActionEvent>;
+    button(rowById(tracker, '1')!, 'Requeue').click();
+    await until(() => bodies.length === 1, 'the first request');
+    button(rowById(tracker, '1')!, 'Requeue').click();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    answer();
+    await action;
+    expect(bodies).to.deep.equal(['POST /api/jobs/1/requeue ']);
+  });
+
   it('interrupts a running job with POST /jobs/{id}/interrupt and shows its new status in place', async () => {
     await resetApi(
       http.get('/api/jobs', () => HttpResponse.json(page(listed))),
