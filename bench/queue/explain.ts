@@ -34,7 +34,11 @@ export async function explainBatch(
     const explain = async (label: string, sql: string, params: unknown[]) => {
       await client.query(`prepare explained as ${sql}`);
       const literals = params.map((value) =>
-        client.escapeLiteral(Array.isArray(value) ? `{${value.map((item) => `"${item}"`).join(',')}}` : String(value)),
+        value === null
+          ? 'null'
+          : client.escapeLiteral(
+              Array.isArray(value) ? `{${value.map((item) => `"${item}"`).join(',')}}` : String(value),
+            ),
       );
       const { rows } = await client.query<{ 'QUERY PLAN': string }>(
         `explain (analyze, buffers, costs off) execute explained(${literals.join(', ')})`,
@@ -46,7 +50,7 @@ export async function explainBatch(
       // The statement, its CTEs (each a write), the triggers and the totals; BENCH_FULL_PLANS=1 prints everything.
       else lines.push(...plan.filter((line) => /^\S|^ {2}CTE |^ {4}-> /.test(line)).map((line) => `    ${line}`));
     };
-    await explain(`claim of ${batch}`, claimJobsSql(batch), ['bench-worker', ['noop'], 30_000, 0]);
+    await explain(`claim of ${batch}`, claimJobsSql(batch), ['bench-worker', ['noop'], 30_000, 0, null]);
     const { rows } = await client.query<{ id: string; lease_id: string }>(
       `select u.job_id as id, l.id::text as lease_id
        from job_leases l cross join lateral unnest(l.job_ids) as u(job_id) where l.worker = 'bench-worker'`,

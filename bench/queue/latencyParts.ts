@@ -47,13 +47,15 @@ export async function latencyParts(db: Db, samples: number, idleMs: number): Pro
          for each statement execute function ${trigger}()`,
       );
   }
-  // A worker that never stops offering slots for `noop`, as an idle one does between its claims.
-  await db.query(
-    `insert into workers (id, job_types, free_slots, lease_ms, last_seen_at)
-     values ('latency-parts', '{noop}', 1000000000, 30000, 'infinity')`,
-  );
   let heard: (() => void) | null = null;
   const unlisten = await db.listen('latency_parts', () => heard?.());
+  // A worker that never stops offering slots for `noop`, as an idle one does between its claims; its offer names
+  // a live LISTEN connection, as a real worker's does, so the hand-off pays for the liveness check (010).
+  await db.query(
+    `insert into workers (id, job_types, free_slots, lease_ms, last_seen_at, listener_lock)
+     values ('latency-parts', '{noop}', 1000000000, 30000, 'infinity', $1::bigint)`,
+    [db.livenessKey()],
+  );
   const statements = [{ table: 'floor_jobs', type: 'noop' }, ...parts].map(({ table, type }) => ({
     name: `bench_parts_${table}`,
     sql: `

@@ -3,6 +3,7 @@
  * in memory without one). Both answer through the same `Db` interface, with bigints as strings (pg's default) so
  * rows look the same whichever backs them.
  */
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -119,7 +120,7 @@ async function openPostgres(url: string, schema: string, max: number): Promise<D
       }
     },
     listen: listener.listen,
-    listenerPid: listener.pid,
+    livenessKey: listener.livenessKey,
     async close() {
       await listener.close();
       await pool.end();
@@ -139,6 +140,11 @@ function createPgListener(url: string, options: string) {
   let closed = false;
   let retryTimer: NodeJS.Timeout | null = null;
   let retryPauseMs = 1000;
+  /**
+   * Fresh and random for each connection: no two sessions on one database share one (advisory locks span every
+   * schema), and a reconnection never waits for a lost session the server has not noticed yet to let go of it.
+   */
+  let livenessKey = '';
   /** LISTEN/UNLISTEN one at a time: a pg client given a query while one runs only queues it (deprecated). */
   let commands: Promise<unknown> = Promise.resolve();
   const command = (target: pg.Client, sql: string) => {
@@ -160,6 +166,9 @@ function createPgListener(url: string, options: string) {
       });
       try {
         await next.connect();
+        const key = BigInt.asIntN(64, BigInt(`0x${randomBytes(8).toString('hex')}`)).toString();
+        await next.query(`select pg_advisory_lock($1::bigint)`, [key]);
+        livenessKey = key;
         for (const channel of subscribers.keys()) await next.query(`listen ${quoteIdent(channel)}`);
       } catch (error) {
         next.end().catch(() => {});
@@ -185,8 +194,7 @@ function createPgListener(url: string, options: string) {
   };
 
   return {
-    // Set by pg from the server's BackendKeyData at connect (untyped in @types/pg).
-    pid: () => (client as (pg.Client & { processID?: number | null }) | null)?.processID ?? null,
+    livenessKey: () => (client ? livenessKey : null),
     async listen(channel: string, onMessage: (payload: string) => void) {
       let callbacks = subscribers.get(channel);
       const isNewChannel = !callbacks;

@@ -58,7 +58,7 @@ export async function openPglite(dataDir: string | undefined, schema: string): P
     async listen(channel, onMessage) {
       return pglite.listen(channel, onMessage);
     },
-    listenerPid: () => null,
+    livenessKey: () => null,
     close: () => pglite.close(),
   } as Db;
 }

@@ -31,11 +31,11 @@ export interface Db extends Queryable {
   /** Calls `onMessage` for every NOTIFY on `channel` (from any process on the same database); resolves to an unsubscribe. */
   listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   /**
-   * The server process (`pg_backend_pid()`) of the connection that carries this Db's LISTENs, while it is
-   * connected: it lives exactly as long as this process's hold on the database. Null when not connected, and for
-   * embedded PGlite, which lives and dies with this process anyway.
+   * The key of a session advisory lock (`pg_advisory_lock`) that the connection carrying this Db's LISTENs holds
+   * while it is connected: free again the moment this process's hold on the database ends, a crash included. Null
+   * when not connected, and for embedded PGlite, which lives and dies with this process anyway.
    */
-  listenerPid(): number | null;
+  livenessKey(): string | null;
   /** The schema every query runs in (each test file gets its own). */
   readonly schema: string;
   /** `pglite` (embedded, one process) or `postgres` (a server shared by several processes). */

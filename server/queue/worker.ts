@@ -160,7 +160,7 @@ export function startWorker(options: WorkerOptions): Worker {
       const limit = claimSize(free, settings.claimBatchSize);
       reservedSlots += limit;
       const wakesBefore = wakes;
-      const claimed: Promise<void> = claimJobs(db, id, typeNames, limit, settings.leaseMs, free, db.listenerPid())
+      const claimed: Promise<void> = claimJobs(db, id, typeNames, limit, settings.leaseMs, free, db.livenessKey())
         .then(
           (jobs) => {
             backlog = jobs.length === limit;

@@ -8,8 +8,8 @@ export type ClaimedJobRow = Pick<JobRow, 'id' | 'type' | 'params' | 'attempt' | 
 };
 
 /**
- * $1 worker id, $2 job types it runs, $3 lease in ms, $4 slots the worker has free before this claim, $5 the server
- * process of its LISTEN connection (010_hand_off_to_live_workers.sql: an offer of a dead worker is passed over).
+ * $1 worker id, $2 job types it runs, $3 lease in ms, $4 slots the worker has free before this claim, $5 the
+ * advisory lock its LISTEN connection holds (010_hand_off_to_live_workers.sql: an offer of a dead worker is passed over).
  * The batch size is written into the SQL: with `limit $n` PostgreSQL planned the claim afresh on every execution
  * (pg_prepared_statements: 30 custom plans of 30, ~1 ms of planning per claim, as much as running it), with a
  * constant it keeps one generic plan per connection.
@@ -54,11 +54,11 @@ with picked as (
   from claimed
 ), offered as (
   update workers
-  set free_slots = offer.free_slots, job_types = $2::text[], lease_ms = $3::integer, listener_pid = $5::integer
+  set free_slots = offer.free_slots, job_types = $2::text[], lease_ms = $3::integer, listener_lock = $5::bigint
   from offer
   where workers.id = $1::text
-    and (workers.free_slots, workers.job_types, workers.lease_ms, workers.listener_pid)
-      is distinct from (offer.free_slots, $2::text[], $3::integer, $5::integer)
+    and (workers.free_slots, workers.job_types, workers.lease_ms, workers.listener_lock)
+      is distinct from (offer.free_slots, $2::text[], $3::integer, $5::bigint)
 )
 select claimed.*, (select id::text from lease) as lease_id from claimed`;
 
@@ -73,10 +73,10 @@ export async function claimJobs(
   limit: number,
   leaseMs: number,
   freeSlots: number,
-  listenerPid: number | null = null,
+  livenessKey: string | null = null,
 ): Promise<ClaimedJobRow[]> {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`A claim takes at least one job, not ${limit}`);
-  const params = [workerId, types, leaseMs, freeSlots, listenerPid];
+  const params = [workerId, types, leaseMs, freeSlots, livenessKey];
   const { rows } = await db.query<ClaimedJobRow>(claimJobsSql(limit), params, {
     name: `queue_claim_jobs_${limit}`,
   });

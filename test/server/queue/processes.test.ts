@@ -95,8 +95,8 @@ from job_runs`);
   test('a job queued just after a worker was killed goes to a live worker, not to the dead one', async () => {
     const offerOf = async (workerId: string) =>
       (
-        await db.query<{ free_slots: number; listener_pid: number | null }>(
-          `select free_slots, listener_pid from workers where id = $1::text`,
+        await db.query<{ free_slots: number; listener_lock: string | null }>(
+          `select free_slots, listener_lock from workers where id = $1::text`,
           [workerId],
         )
       ).rows[0];
@@ -107,16 +107,20 @@ from job_runs`);
       const offer = await offerOf('killed');
       return offer && offer.free_slots > 2 && offer;
     });
-    assert.ok(killedOffer.listener_pid, 'the offer names the LISTEN connection');
+    assert.ok(killedOffer.listener_lock, "the offer names its LISTEN connection's lock");
     await waitFor(async () => (await offerOf(survivor.id))?.free_slots === 2);
     child.kill('SIGKILL');
     await once(child, 'exit');
-    await waitFor(async () => {
-      const { rows } = await db.query(`select 1 from pg_stat_activity where pid = $1::integer`, [
-        killedOffer.listener_pid,
-      ]);
-      return rows.length === 0;
-    });
+    // Its session ends (and its lock is freed) once PostgreSQL sees the connection closed.
+    await waitFor(() =>
+      db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ free: boolean }>(
+          `select pg_try_advisory_xact_lock_shared($1::bigint) as free`,
+          [killedOffer.listener_lock],
+        );
+        return rows[0]!.free;
+      }),
+    );
 
     const jobs = [];
     for (let index = 0; index < 4; index++) {
