@@ -122,7 +122,7 @@ export function startWorker(options: WorkerOptions): Worker {
   let flushing: Promise<void> = Promise.resolve();
   /** The last claim found fewer jobs than it asked for: wait for a NOTIFY or the poll before claiming again. */
   let idle = false;
-  let stopping = false;
+  /** The shutdown under way, once stop() was called: the worker takes nothing new from then on. */
   let stopped: Promise<void> | null = null;
   /** Set at the end of stop(): no flush is scheduled any more. */
   let flushesClosed = false;
@@ -153,7 +153,7 @@ export function startWorker(options: WorkerOptions): Worker {
   let offeredSlots = 0;
 
   function claim(): void {
-    while (!idle && !stopping && claims.size < settings.claimsInFlight) {
+    while (!idle && !stopped && claims.size < settings.claimsInFlight) {
       const free = settings.concurrency - running.size - reservedSlots;
       // A second claim in flight only pays while the queue is backed up, and only for a full batch.
       if (free <= 0 || (claims.size > 0 && (!backlog || free < settings.claimBatchSize))) return;
@@ -215,7 +215,7 @@ export function startWorker(options: WorkerOptions): Worker {
     started.add(startKey(row));
     offeredSlots = Math.max(0, offeredSlots - 1);
     // Stopping: stop() hands back every job it still holds.
-    if (stopping) return;
+    if (stopped) return;
     // Offered slots are a snapshot: one taken by a claim since goes back to the queue.
     if (running.size + reservedSlots >= settings.concurrency) {
       releaseLeases(db, id, [row.lease_id]).catch(onError);
@@ -373,7 +373,7 @@ export function startWorker(options: WorkerOptions): Worker {
     }
     // A lapsing lease that no longer holds unfinished jobs was recovered: nothing is left to know of it.
     for (const leaseId of leases.lapsing()) if (!unlisted.has(leaseId)) leases.forget(leaseId);
-    if (missed.length > 0 && !stopping) startHeld(missed);
+    if (missed.length > 0 && !stopped) startHeld(missed);
     for (const jobId of ids) {
       const job = running.get(jobId);
       if (!job) continue;
@@ -398,7 +398,7 @@ export function startWorker(options: WorkerOptions): Worker {
   const every = (ms: number, task: () => Promise<void>) => {
     let busy = false;
     const timer = setInterval(() => {
-      if (busy || stopping) return;
+      if (busy || stopped) return;
       busy = true;
       const chore = task()
         .catch(onError)
@@ -441,7 +441,6 @@ export function startWorker(options: WorkerOptions): Worker {
   };
 
   async function shutDown(graceMs: number): Promise<void> {
-    stopping = true;
     for (const timer of timers) clearInterval(timer);
     marker.stop();
     // First, so that no statement hands it a job it would not hear of.
