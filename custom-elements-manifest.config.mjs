@@ -4,4 +4,14 @@ export default {
   exclude: ['components/**/*.styles.ts'],
   outdir: '.',
   litelement: true,
+  plugins: [
+    {
+      // Modules come in the order the file system lists them, which differs between clones: sorted, the committed
+      // manifest stays as it is after `npm test` (which regenerates it) on any machine.
+      name: 'modules-by-path',
+      packageLinkPhase({ customElementsManifest }) {
+        customElementsManifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      },
+    },
+  ],
 };
