@@ -221,8 +221,18 @@ export function startWorker(options: WorkerOptions): Worker {
       releaseLeases(db, id, [row.lease_id]).catch(onError);
       return;
     }
+    stopLostRun(row.id);
     fromHandOff.add(row.id);
     run(row, true);
+  }
+
+  /**
+   * A job this worker starts again while an earlier run of it still goes on here: that run lost its lease (the
+   * event loop was blocked past it, say) and recovery queued the job again. The earlier run no longer counts.
+   */
+  function stopLostRun(jobId: string): void {
+    const lostRun = running.get(jobId);
+    if (lostRun) loseJob(lostRun);
   }
 
   /** `checked`: the caller has just recorded the job as started (a claim's jobs are recorded here). */
@@ -232,6 +242,7 @@ export function startWorker(options: WorkerOptions): Worker {
       if (started.has(startKey(row))) return;
       started.add(startKey(row));
     }
+    stopLostRun(row.id);
     leases.hold({ leaseId: row.lease_id, id: row.id });
     const job = new RunningJob({
       db,
@@ -379,13 +390,15 @@ export function startWorker(options: WorkerOptions): Worker {
       if (!job) continue;
       const status = statuses.get(jobId);
       if (status === 'interrupting') interrupt(jobId);
-      else if (status === undefined && !job.abandoned && running.has(jobId)) {
-        // Another worker recovered it (our lease lapsed): stop the handler, its result no longer counts.
-        leases.forget(job.leaseId);
-        job.abort(new Error('The worker lost this job (lease expired).'));
-        abandon(job);
-      }
+      // Another worker recovered it (our lease lapsed): stop the handler, its result no longer counts.
+      else if (status === undefined && !job.abandoned && running.has(jobId)) loseJob(job);
     }
+  }
+
+  function loseJob(job: RunningJob): void {
+    leases.forget(job.leaseId);
+    job.abort(new Error('The worker lost this job (lease expired).'));
+    abandon(job);
   }
 
   async function recover(): Promise<void> {

@@ -173,6 +173,51 @@ update jobs set host = 'rescuer', attempt = 2, started_at = now() where id = $1:
       assert.deepEqual([replaced.status, replaced.host, replaced.warnings], ['running', 'rescuer', 0]);
     });
 
+    test('a worker that gets back a job it lost stops the lost run, and counts and ends the new one', async () => {
+      const job = await enqueueJob(db, { type: 'comeback', ...user, maxAttempts: 2 });
+      const [firstGate, releaseFirst] = manualGate();
+      const [secondGate, releaseSecond] = manualGate();
+      const runs: { attempt: number; aborted: boolean }[] = [];
+      const worker = workers.start({
+        db,
+        leaseMs: 60_000,
+        heartbeatMs: 50,
+        pollMs: 50,
+        jobTypes: [
+          jobType('comeback', async ({ attempt, signal, progress }) => {
+            const run = { attempt, aborted: false };
+            runs.push(run);
+            signal.addEventListener('abort', () => {
+              run.aborted = true;
+            });
+            await (attempt === 1 ? firstGate : secondGate);
+            progress(attempt === 1 ? 11 : 22, 100, `from attempt ${attempt}`);
+          }),
+        ],
+      });
+      await waitForStatus(db, job.id, ['running']);
+      // Its lease lapsed (say the event loop was blocked) and recovery queued it again: this worker claims it back.
+      await db.query(`update job_leases set lease_expires_at = now() - interval '1 second' where $1 = any(job_ids)`, [
+        job.id,
+      ]);
+      assert.deepEqual(
+        (await recoverExpiredLeases(db)).map((row) => row.status),
+        ['queued'],
+      );
+      await waitFor(async () => runs.length === 2);
+      await waitFor(async () => runs[0]!.aborted);
+      assert.equal(runs[1]!.aborted, false);
+      releaseFirst();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(worker.running, 1, 'the new run is still counted while the lost one ends');
+      const running = await jobById(db, job.id);
+      assert.deepEqual([running.status, running.attempt, running.progress_done], ['running', 2, 0]);
+      releaseSecond();
+      const ended = await waitForStatus(db, job.id, ['succeeded']);
+      await worker.stop();
+      assert.deepEqual([ended.attempt, ended.progress_done, ended.progress_message], [2, 22, 'from attempt 2']);
+    });
+
     test('a worker that lost its job to recovery abandons the handler and does not overwrite the outcome', async () => {
       const job = await enqueueJob(db, { type: 'slowpoke', ...user });
       let aborted = false;
