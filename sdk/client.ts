@@ -62,6 +62,12 @@ export interface LaunchOptions extends CallOptions {
   idempotencyKey?: string;
 }
 
+/** Options of {@link JobsClient.requeue}. */
+export interface RequeueOptions extends CallOptions {
+  /** Makes retries safe: a requeue repeated with the same key returns the first new job. Generated when absent. */
+  idempotencyKey?: string;
+}
+
 /**
  * A typed client of the jobs API. Every method throws {@link JobsApiError} when the server answers with an
  * error, and lets network errors (`TypeError`) and aborts through unchanged.
@@ -102,8 +108,11 @@ export interface JobsClient {
   downloadArtifact(id: string, name: string, init?: CallOptions): Promise<Blob>;
   /** The jobs matching `query` as CSV text (at most 10,000 rows). */
   exportJobsCsv(query?: ExportJobsQuery, init?: CallOptions): Promise<string>;
-  /** Runs a finished job again; resolves to the **new** job. */
-  requeue(id: string, init?: CallOptions): Promise<JobDetail>;
+  /**
+   * Runs a finished job again; resolves to the **new** job. Sends an `Idempotency-Key` (a random UUID unless one is
+   * given), so retrying a requeue whose answer was lost returns the same new job instead of queuing another.
+   */
+  requeue(id: string, options?: RequeueOptions): Promise<JobDetail>;
   /** Stops a queued or running job; resolves to it, `interrupted` or `interrupting`. */
   interrupt(id: string, init?: CallOptions): Promise<JobDetail>;
   /** Deletes a finished job. */
@@ -239,7 +248,13 @@ export function createJobsClient(options: JobsClientOptions): JobsClient {
       unwrap(raw.GET('/jobs/{id}/artifacts/{name}', { params: { path: { id, name } }, parseAs: 'blob', ...init })),
     exportJobsCsv: (query = {}, init = {}) =>
       unwrap(raw.GET('/jobs/export', { params: { query }, parseAs: 'text', ...init })),
-    requeue: (id, init = {}) => unwrap(raw.POST('/jobs/{id}/requeue', { ...byId(id), ...init })),
+    requeue: (id, { idempotencyKey, signal } = {}) =>
+      unwrap(
+        raw.POST('/jobs/{id}/requeue', {
+          params: { path: { id }, header: { 'Idempotency-Key': idempotencyKey ?? newIdempotencyKey() } },
+          signal,
+        }),
+      ),
     interrupt: (id, init = {}) => unwrap(raw.POST('/jobs/{id}/interrupt', { ...byId(id), ...init })),
     delete: async (id, init = {}) => {
       await unwrap(raw.DELETE('/jobs/{id}', { ...byId(id), ...init }));

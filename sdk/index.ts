@@ -6,7 +6,7 @@
  * const client = createJobsClient({ baseUrl: '/api' });
  * const unsubscribe = client.subscribe((event) => { if (event.type === 'job.finished') refresh(event.job) });
  */
-export type { CallOptions, JobsClient, JobsClientOptions, LaunchOptions } from './client.js';
+export type { CallOptions, JobsClient, JobsClientOptions, LaunchOptions, RequeueOptions } from './client.js';
 export { createJobsClient } from './client.js';
 export { JobsApiError } from './errors.js';
 export type { LiveOptions, LiveState, SubscribeOptions } from './live.js';

@@ -264,7 +264,11 @@ export interface paths {
         /**
          * Run a finished job again
          * @description Queues a **new** job with the same type and parameters, linked to the original (`requeuedFrom`), owned by
-         *     the original's owner. Needs the job type to be requeueable and the job to have finished.
+         *     the original's owner. Needs the job type to be requeueable and the job to have finished, and its stored
+         *     parameters to still fit the type's `paramsSchema` (422 when the type has changed since; launch it anew).
+         *     With an `Idempotency-Key`, a retried request answers the job the first one created (header
+         *     `Idempotent-Replayed: true`), whatever it has become since; the same key used to requeue another job is a
+         *     409, as is a retry whose new job has been deleted meanwhile.
          */
         post: operations["requeueJob"];
         delete?: never;
@@ -1507,6 +1511,12 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description A client-chosen key that makes retries of this request safe: a retry with the same key answers what the
+         *     first request created instead of creating another job. Kept for 24 hours per caller.
+         * @example 5c0e4b9e-3f0b-4df5-9d8e-3d7f0ac7a1b2
+         */
+        IdempotencyKey: string;
         /** @description The job's ID. */
         JobId: components["schemas"]["JobId"];
         /**
@@ -1572,7 +1582,10 @@ export interface components {
         CreatedTo: string;
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description `true` when this answer replays an earlier request with the same `Idempotency-Key`. */
+        IdempotentReplayed: "true";
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1767,10 +1780,11 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A client-chosen key that makes retries of this launch safe. Kept for 24 hours per user.
+                 * @description A client-chosen key that makes retries of this request safe: a retry with the same key answers what the
+                 *     first request created instead of creating another job. Kept for 24 hours per caller.
                  * @example 5c0e4b9e-3f0b-4df5-9d8e-3d7f0ac7a1b2
                  */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
             cookie?: never;
@@ -1786,8 +1800,7 @@ export interface operations {
                 headers: {
                     /** @description The job's URL. */
                     Location?: string;
-                    /** @description `true` when this answer replays an earlier launch with the same `Idempotency-Key`. */
-                    "Idempotent-Replayed"?: "true";
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2159,7 +2172,14 @@ export interface operations {
     requeueJob: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A client-chosen key that makes retries of this request safe: a retry with the same key answers what the
+                 *     first request created instead of creating another job. Kept for 24 hours per caller.
+                 * @example 5c0e4b9e-3f0b-4df5-9d8e-3d7f0ac7a1b2
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The job's ID. */
                 id: components["parameters"]["JobId"];
@@ -2171,6 +2191,9 @@ export interface operations {
             /** @description The new job. */
             202: {
                 headers: {
+                    /** @description The new job's URL. */
+                    Location?: string;
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2183,6 +2206,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -17,6 +17,12 @@ export interface ParamSpec {
   fileType: string | null;
 }
 
+export interface ParamProblem {
+  /** JSON Pointer within the params. */
+  path: string;
+  message: string;
+}
+
 export class JobTypeRegistry {
   readonly #types = new Map<string, JobTypeDefinition>();
   readonly #validators = new Map<string, ValidateFunction>();
@@ -44,8 +50,20 @@ export class JobTypeRegistry {
     return this.#types.get(type)?.label[locale] ?? type;
   }
 
-  validator(type: string): ValidateFunction {
-    return this.#validators.get(type)!;
+  /**
+   * Checks params against a known type's schema, then its own `checkParams`: the params with the schema's defaults
+   * filled in (on a copy), and what does not fit, each at its JSON Pointer within the params.
+   */
+  checkParams(type: string, given: JsonObject): { params: JsonObject; problems: ParamProblem[] } {
+    const params = structuredClone(given);
+    const validate = this.#validators.get(type)!;
+    const problems = validate(params)
+      ? (this.#types.get(type)!.checkParams?.(params) ?? [])
+      : (validate.errors ?? []).map((e) => ({
+          path: `${e.instancePath}${e.keyword === 'required' ? `/${e.params.missingProperty}` : ''}`,
+          message: e.keyword === 'required' ? 'is required' : (e.message ?? 'is not valid'),
+        }));
+    return { params, problems };
   }
 
   params(type: string): ParamSpec[] {

@@ -8,13 +8,15 @@ import type { Principal } from '../auth/types.js';
 import type { Queryable } from '../db/types.js';
 import type { AppEnv, Services } from '../http/env.js';
 import { chargedToLimit } from '../http/launchLimit.js';
+import { keySlot, OneAtATime } from '../http/oneAtATime.js';
 import { conflict, forbidden, notFound, ProblemError } from '../http/problem.js';
 import { validate, validInput } from '../http/validation.js';
 import { enqueueJob } from '../queue/enqueue.js';
 import { copyInputArtifacts } from '../store/artifacts.js';
 import { recordAudit } from '../store/audit.js';
 import { deleteFinishedJob } from '../store/deleteJob.js';
-import { getJobForUpdate } from '../store/getJob.js';
+import { getJob, getJobForUpdate } from '../store/getJob.js';
+import { findIdempotentRequeue } from '../store/idempotency.js';
 import { interruptQueuedJob, interruptRunningJob } from '../store/interruptJob.js';
 import { linkRequeue } from '../store/requeueJob.js';
 import { isFinished, isJobId, type JobRow } from '../store/rows.js';
@@ -33,34 +35,81 @@ async function lockForAction(tx: Queryable, principal: Principal, id: string, ac
   return row;
 }
 
-async function requeue(services: Services, principal: Principal, id: string): Promise<JobRow> {
-  // The one who asks pays, not the job's owner: a manager's bulk requeue does not use up the owner's launches.
-  return chargedToLimit(services.launchLimit, principal.id, () =>
-    services.db.transaction(async (tx) => {
-      const row = await lockForAction(tx, principal, id, 'requeue');
-      const definition = services.registry.get(row.type);
-      if (!definition?.requeueable) throw conflict('not_requeueable', `Jobs of type ${row.type} cannot be run again.`);
-      if (!isFinished(row.status)) {
-        throw conflict('job_not_finished', `Job ${id} is ${row.status}; only a finished job can be run again.`);
-      }
-      const job = await enqueueJob(tx, {
-        type: row.type,
-        userId: row.user_id,
-        userName: row.user_name,
-        locale: row.locale,
-        notifyByEmail: row.notify_by_email,
-        email: row.email,
-        params: row.params,
-        subjects: row.subjects,
-        maxAttempts: definition.maxAttempts ?? 1,
-        requeuedFrom: row.id,
-      });
-      await copyInputArtifacts(tx, row.id, job.id);
-      await linkRequeue(tx, row.id, job.id);
-      await recordAudit(tx, row.id, 'requeue', principal, { newJobId: job.id });
-      return job;
-    }),
-  );
+/** A requeue's answer: the new job, or the one an earlier request with the same Idempotency-Key made. */
+interface Requeued {
+  job: JobRow;
+  replayed: boolean;
+}
+
+/** Thrown inside the requeue's transaction to answer an earlier requeue's job: nothing is written, nothing charged. */
+class Replay {
+  constructor(readonly job: JobRow) {}
+}
+
+async function requeue(services: Services, principal: Principal, id: string, key?: string): Promise<Requeued> {
+  try {
+    // The one who asks pays, not the job's owner: a manager's bulk requeue does not use up the owner's launches.
+    const job = await chargedToLimit(services.launchLimit, principal.id, () =>
+      services.db.transaction(async (tx) => {
+        const row = await lockForAction(tx, principal, id, 'requeue');
+        // Looked up under the original's lock, so a retry racing its first request waits for it and then finds it.
+        if (key) await replayEarlierRequeue(tx, principal, row, key);
+        const definition = services.registry.get(row.type);
+        if (!definition?.requeueable)
+          throw conflict('not_requeueable', `Jobs of type ${row.type} cannot be run again.`);
+        if (!isFinished(row.status)) {
+          throw conflict('job_not_finished', `Job ${id} is ${row.status}; only a finished job can be run again.`);
+        }
+        const { params, problems } = services.registry.checkParams(row.type, row.params);
+        if (problems.length > 0) {
+          const { path, message } = problems[0]!;
+          throw new ProblemError(
+            422,
+            'invalid_params',
+            `Job ${id}'s params no longer fit its job type, which has changed since (params${path} ${message}); launch a new job instead.`,
+          );
+        }
+        const job = await enqueueJob(tx, {
+          type: row.type,
+          userId: row.user_id,
+          userName: row.user_name,
+          locale: row.locale,
+          notifyByEmail: row.notify_by_email,
+          email: row.email,
+          params,
+          subjects: row.subjects,
+          maxAttempts: definition.maxAttempts ?? 1,
+          requeuedFrom: row.id,
+        });
+        await copyInputArtifacts(tx, row.id, job.id);
+        await linkRequeue(tx, row.id, job.id);
+        const detail = key ? { newJobId: job.id, idempotencyKey: key } : { newJobId: job.id };
+        await recordAudit(tx, row.id, 'requeue', principal, detail);
+        return job;
+      }),
+    );
+    return { job, replayed: false };
+  } catch (error) {
+    if (error instanceof Replay) return { job: error.job, replayed: true };
+    throw error;
+  }
+}
+
+/** Throws the Replay of this caller's earlier requeue with this key, or a 409 when the key cannot replay here. */
+async function replayEarlierRequeue(tx: Queryable, principal: Principal, row: JobRow, key: string): Promise<void> {
+  const earlier = await findIdempotentRequeue(tx, principal.id, key);
+  if (!earlier) return;
+  if (earlier.job_id !== row.id) {
+    throw conflict('idempotency_conflict', `This Idempotency-Key was used to requeue another job, ${earlier.job_id}.`);
+  }
+  const made = await getJob(tx, earlier.new_job_id);
+  if (!made) {
+    throw conflict(
+      'idempotency_conflict',
+      `This Idempotency-Key's requeue made job ${earlier.new_job_id}, which has been deleted since.`,
+    );
+  }
+  throw new Replay(made);
 }
 
 async function interrupt(services: Services, principal: Principal, id: string): Promise<JobRow> {
@@ -100,7 +149,7 @@ async function remove(services: Services, principal: Principal, id: string): Pro
 }
 
 const actions: Record<Action, (s: Services, p: Principal, id: string) => Promise<JobRow | null>> = {
-  requeue,
+  requeue: async (s, p, id) => (await requeue(s, p, id)).job,
   interrupt,
   delete: remove,
 };
@@ -135,9 +184,18 @@ export function actionRoutes(services: Services): Hono<AppEnv> {
     return c.json({ action, results, succeeded, failed: results.length - succeeded });
   });
 
+  const requeuesByKey = new OneAtATime();
+
   app.post('/jobs/:id/requeue', validate('requeueJob'), async (c) => {
-    const job = await requeue(services, c.get('principal'), c.req.param('id'));
-    return c.json(await detailOf(services, c, job), 202, { location: c.req.path.replace(/[^/]+\/requeue$/, job.id) });
+    const principal = c.get('principal');
+    const id = c.req.param('id');
+    const key = c.req.header('idempotency-key');
+    const { job, replayed } = key
+      ? await requeuesByKey.run(keySlot(principal.id, key), () => requeue(services, principal, id, key))
+      : await requeue(services, principal, id);
+    const headers: Record<string, string> = { location: c.req.path.replace(/[^/]+\/requeue$/, job.id) };
+    if (replayed) headers['idempotent-replayed'] = 'true';
+    return c.json(await detailOf(services, c, job), 202, headers);
   });
 
   app.post('/jobs/:id/interrupt', validate('interruptJob'), async (c) => {

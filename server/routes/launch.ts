@@ -13,6 +13,7 @@ import type { AppContext, AppEnv, Services } from '../http/env.js';
 import { toJobDetail } from '../http/jobView.js';
 import { chargedToLimit } from '../http/launchLimit.js';
 import { pickLocale } from '../http/locale.js';
+import { keySlot, OneAtATime } from '../http/oneAtATime.js';
 import { conflict, ProblemError } from '../http/problem.js';
 import { validate, validInput } from '../http/validation.js';
 import { enqueueJob } from '../queue/enqueue.js';
@@ -32,16 +33,10 @@ interface LaunchRequest {
 }
 
 function checkParams(services: Services, request: LaunchRequest): JsonObject {
-  const definition = services.registry.get(request.type);
-  if (!definition) throw new ProblemError(422, 'unknown_job_type', `There is no job type "${request.type}".`);
-  const params = structuredClone(request.params ?? {});
-  const validateParams = services.registry.validator(request.type);
-  const problems = validateParams(params)
-    ? (definition.checkParams?.(params) ?? [])
-    : (validateParams.errors ?? []).map((e) => ({
-        path: `${e.instancePath}${e.keyword === 'required' ? `/${e.params.missingProperty}` : ''}`,
-        message: e.keyword === 'required' ? 'is required' : (e.message ?? 'is not valid'),
-      }));
+  if (!services.registry.get(request.type)) {
+    throw new ProblemError(422, 'unknown_job_type', `There is no job type "${request.type}".`);
+  }
+  const { params, problems } = services.registry.checkParams(request.type, request.params ?? {});
   if (problems.length > 0) {
     const errors = problems.map(({ path, message }) => ({
       location: 'body' as const,
@@ -148,25 +143,16 @@ const isUniqueViolation = (error: unknown) => (error as { code?: string }).code 
 export function launchRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  /**
-   * Launches under way by user and Idempotency-Key in this process. A retry that arrives while the first request is
-   * still running waits for it and then replays it, rather than racing it: racing, each one was charged a launch
-   * (and answered 429 past the limit) before the unique index turned it into a replay.
-   */
-  const launching = new Map<string, Promise<unknown>>();
+  const launchesByKey = new OneAtATime();
 
   app.post('/jobs', validate('launchJob'), async (c) => {
     const principal = c.get('principal');
     const request = validInput(c, 'launchJob').body as LaunchRequest;
     const key = c.req.header('idempotency-key');
     if (!key) return answer(services, c, await launch(services, principal, request, undefined), false);
-    const slot = `${principal.id}\u0000${key}`;
-    for (let first = launching.get(slot); first; first = launching.get(slot)) await first.catch(() => {});
-    const attempt = launchOnce(services, principal, request, key);
-    launching.set(slot, attempt);
-    // Registered before any waiter's, so the slot is free by the time they look again.
-    attempt.finally(() => launching.delete(slot)).catch(() => {});
-    const { job, replayed } = await attempt;
+    const { job, replayed } = await launchesByKey.run(keySlot(principal.id, key), () =>
+      launchOnce(services, principal, request, key),
+    );
     return answer(services, c, job, replayed);
   });
 

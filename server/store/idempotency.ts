@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/types.js';
 import type { JobRow } from './rows.js';
 
-/** How long an `Idempotency-Key` protects a launch (the contract promises 24 hours). */
+/** How long an `Idempotency-Key` protects a launch or a requeue (the contract promises 24 hours). */
 const keptHours = 24;
 
 /** The job an earlier launch with this key created, if still within the window. */
@@ -25,4 +25,29 @@ where user_id = $1::text and idempotency_key = $2::text
   and created_at <= now() - make_interval(hours => $3::int)`,
     [userId, key, keptHours],
   );
+}
+
+export interface EarlierRequeue {
+  /** The job that was requeued. */
+  job_id: string;
+  /** The job the requeue made. */
+  new_job_id: string;
+}
+
+/** The requeue this caller made with this key within the window (its audit row, 011_requeue_idempotency.sql). */
+export async function findIdempotentRequeue(
+  db: Queryable,
+  actorId: string,
+  key: string,
+): Promise<EarlierRequeue | null> {
+  const { rows } = await db.query<EarlierRequeue>(
+    `
+select job_id, detail ->> 'newJobId' as new_job_id from job_audit
+where actor_id = $1::text and action = 'requeue' and detail ->> 'idempotencyKey' = $2::text
+  and at > now() - make_interval(hours => $3::int)
+order by id desc
+limit 1`,
+    [actorId, key, keptHours],
+  );
+  return rows[0] ?? null;
 }

@@ -223,11 +223,21 @@ describe('one job', () => {
 });
 
 describe('job actions', () => {
-  test('requeue() posts and returns the new job', async () => {
-    const { client, only } = setup(() => json(jobDetail({ id: '1043', requeuedFrom: '1042', status: 'queued' }), 202));
+  test('requeue() posts with an Idempotency-Key, the caller’s or a new one each time, and returns the new job', async () => {
+    const { client, requests } = setup(() =>
+      json(jobDetail({ id: '1043', requeuedFrom: '1042', status: 'queued' }), 202),
+    );
     assert.equal((await client.requeue('1042')).requeuedFrom, '1042');
-    assert.equal(only().method, 'POST');
-    assert.equal(pathAndQuery(only()), '/api/jobs/1042/requeue');
+    await client.requeue('1042');
+    await client.requeue('1042', { idempotencyKey: 'retry-1' });
+    assert.deepEqual(
+      requests.map((request) => [request.method, pathAndQuery(request)]),
+      Array.from({ length: 3 }, () => ['POST', '/api/jobs/1042/requeue']),
+    );
+    const keys = requests.map((request) => request.headers.get('idempotency-key'));
+    assert.match(keys[0] ?? '', /^[0-9a-f-]{32,36}$/);
+    assert.notEqual(keys[0], keys[1]);
+    assert.equal(keys[2], 'retry-1');
   });
 
   test('interrupt() posts and returns the job', async () => {

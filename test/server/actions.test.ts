@@ -111,6 +111,93 @@ for (const kind of dbKinds) {
       });
     });
 
+    describe('requeue with an Idempotency-Key', () => {
+      const requeue = (user: 'alice' | 'carol', id: string, key: string) =>
+        world.call(user, 'POST', `/jobs/${id}/requeue`, { headers: { 'idempotency-key': key } });
+
+      it('answers a retry, even a racing one, with the job the first request made, and queues one', async () => {
+        const original = await insertJob(world.db, { user: 'alice', status: 'failed' });
+        const answers = await Promise.all([1, 2, 3].map(() => requeue('carol', original, 'retry-me')));
+        assert.deepEqual(
+          answers.map((answer) => answer.status),
+          [202, 202, 202],
+        );
+        assert.equal(new Set(answers.map((answer) => answer.body.id)).size, 1);
+        assert.equal(answers.filter((answer) => answer.headers.get('idempotent-replayed') === 'true').length, 2);
+        const made = answers[0]!.body.id;
+        assert.ok(answers.every((answer) => answer.headers.get('location') === `/api/jobs/${made}`));
+        // Later, once the new job has moved on, a retry still answers it as it is now.
+        await world.db.query(`update jobs set status = 'succeeded', ended_at = now() where id = $1::bigint`, [made]);
+        const later = await requeue('carol', original, 'retry-me');
+        assert.deepEqual([later.status, later.body.id, later.body.status], [202, made, 'succeeded']);
+        const { rows } = await world.db.query(`select id from jobs where requeued_from = $1::bigint`, [original]);
+        assert.equal(rows.length, 1);
+        assert.deepEqual(
+          (await listAudit(world.db, original)).map((a) => [a.action, a.actor_id, a.detail]),
+          [['requeue', 'carol', { newJobId: made, idempotencyKey: 'retry-me' }]],
+        );
+      });
+
+      it("keeps each caller's keys apart, and refuses a key used for another job or whose job was deleted", async () => {
+        const first = await insertJob(world.db, { user: 'alice', status: 'failed' });
+        const second = await insertJob(world.db, { user: 'alice', status: 'failed' });
+        const made = (await requeue('alice', first, 'mine')).body.id;
+        const carols = await requeue('carol', first, 'mine');
+        assert.equal(carols.status, 202);
+        assert.notEqual(carols.body.id, made);
+        assert.equal(carols.headers.get('idempotent-replayed'), null);
+
+        const reused = await requeue('alice', second, 'mine');
+        assert.equal(reused.status, 409);
+        assert.equal(reused.body.code, 'idempotency_conflict');
+        assert.equal(reused.body.detail, `This Idempotency-Key was used to requeue another job, ${first}.`);
+
+        await world.db.query(`update jobs set status = 'succeeded', ended_at = now() where id = $1::bigint`, [made]);
+        assert.equal((await world.call('alice', 'DELETE', `/jobs/${made}`)).status, 204);
+        const gone = await requeue('alice', first, 'mine');
+        assert.equal(gone.status, 409);
+        assert.equal(
+          gone.body.detail,
+          `This Idempotency-Key's requeue made job ${made}, which has been deleted since.`,
+        );
+      });
+
+      it('answers 400 to an empty key', async () => {
+        const original = await insertJob(world.db, { user: 'alice', status: 'failed' });
+        const { status, body } = await requeue('alice', original, '');
+        assert.equal(status, 400);
+        assert.equal(body.code, 'invalid_request');
+      });
+    });
+
+    describe('requeue of params the job type no longer accepts', () => {
+      it('answers 422 saying which param no longer fits, and queues nothing', async () => {
+        // Launched when `count` could go higher, or `size` existed: the job type has changed since.
+        for (const [params, failing] of [
+          [{ count: 5000 }, 'params/count must be <= 1000'],
+          [{ count: 2, size: 'XL' }, 'params must NOT have additional properties'],
+        ] as const) {
+          const original = await insertJob(world.db, { user: 'alice', status: 'failed', params });
+          const { status, body } = await world.call('alice', 'POST', `/jobs/${original}/requeue`);
+          assert.equal(status, 422);
+          assert.equal(body.code, 'invalid_params');
+          assert.equal(
+            body.detail,
+            `Job ${original}'s params no longer fit its job type, which has changed since (${failing}); launch a new job instead.`,
+          );
+          const { rows } = await world.db.query(`select id from jobs where requeued_from = $1::bigint`, [original]);
+          assert.equal(rows.length, 0);
+        }
+      });
+
+      it("fills in a default the job type has gained since the job's launch", async () => {
+        const original = await insertJob(world.db, { user: 'alice', status: 'failed', params: {} });
+        const { status, body } = await world.call('alice', 'POST', `/jobs/${original}/requeue`);
+        assert.equal(status, 202);
+        assert.deepEqual(body.params, { count: 3 });
+      });
+    });
+
     describe('interrupt', () => {
       it('ends a queued job at once, recording who interrupted it', async () => {
         const queued = await insertJob(world.db, { user: 'alice', status: 'queued', type: 'stubborn' });
@@ -329,6 +416,31 @@ for (const kind of dbKinds) {
       // Two of Bob's three launches are left.
       for (const expected of [202, 202, 429]) {
         assert.equal((await world.call('bob', 'POST', '/jobs', { body: { type: 'quick' } })).status, expected);
+      }
+    });
+  });
+
+  describe(`requeue retries and the new jobs per minute (${kind})`, () => {
+    let world: World;
+    before(async () => {
+      world = await openWorld(kind, () => testJobTypes(), { launchesPerMinute: 3 });
+    });
+    after(() => world.close());
+
+    it('charges requeue retries racing with one Idempotency-Key once, and a later replay not at all', async () => {
+      const original = await insertJob(world.db, { user: 'carol', status: 'failed' });
+      const retry = () =>
+        world.call('carol', 'POST', `/jobs/${original}/requeue`, { headers: { 'idempotency-key': 'impatient' } });
+      const answers = await Promise.all(Array.from({ length: 8 }, retry));
+      assert.deepEqual(
+        answers.map((answer) => answer.status),
+        Array.from({ length: 8 }, () => 202),
+      );
+      assert.equal(new Set(answers.map((answer) => answer.body.id)).size, 1);
+      for (let i = 0; i < 4; i++) assert.equal((await retry()).status, 202);
+      // Two of Carol's three new jobs are left.
+      for (const expected of [202, 202, 429]) {
+        assert.equal((await world.call('carol', 'POST', '/jobs', { body: { type: 'quick' } })).status, expected);
       }
     });
   });
