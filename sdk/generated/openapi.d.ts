@@ -1558,8 +1558,9 @@ export interface components {
          */
         TypeFilter: components["schemas"]["JobTypeId"][];
         /**
-         * @description Free text: a job ID (exact or prefix), the type's label, the user's name, an option's label or value, or
-         *     a subject. Case-insensitive.
+         * @description Free text: a job ID (exact or prefix), the type's label, the user's name, a subject, or one of the job's
+         *     options (`JobDetail.options`) by its label or by its value as stored or as shown. Sensitive values never
+         *     match. Case-insensitive.
          * @example import
          */
         TextQuery: string;
@@ -1704,8 +1705,9 @@ export interface operations {
                  */
                 type?: components["parameters"]["TypeFilter"];
                 /**
-                 * @description Free text: a job ID (exact or prefix), the type's label, the user's name, an option's label or value, or
-                 *     a subject. Case-insensitive.
+                 * @description Free text: a job ID (exact or prefix), the type's label, the user's name, a subject, or one of the job's
+                 *     options (`JobDetail.options`) by its label or by its value as stored or as shown. Sensitive values never
+                 *     match. Case-insensitive.
                  * @example import
                  */
                 q?: components["parameters"]["TextQuery"];
@@ -1835,8 +1837,9 @@ export interface operations {
                  */
                 type?: components["parameters"]["TypeFilter"];
                 /**
-                 * @description Free text: a job ID (exact or prefix), the type's label, the user's name, an option's label or value, or
-                 *     a subject. Case-insensitive.
+                 * @description Free text: a job ID (exact or prefix), the type's label, the user's name, a subject, or one of the job's
+                 *     options (`JobDetail.options`) by its label or by its value as stored or as shown. Sensitive values never
+                 *     match. Case-insensitive.
                  * @example import
                  */
                 q?: components["parameters"]["TextQuery"];
@@ -1907,8 +1910,9 @@ export interface operations {
                  */
                 type?: components["parameters"]["TypeFilter"];
                 /**
-                 * @description Free text: a job ID (exact or prefix), the type's label, the user's name, an option's label or value, or
-                 *     a subject. Case-insensitive.
+                 * @description Free text: a job ID (exact or prefix), the type's label, the user's name, a subject, or one of the job's
+                 *     options (`JobDetail.options`) by its label or by its value as stored or as shown. Sensitive values never
+                 *     match. Case-insensitive.
                  * @example import
                  */
                 q?: components["parameters"]["TextQuery"];

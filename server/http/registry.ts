@@ -5,6 +5,7 @@
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { JobTypeDefinition, JsonObject } from '../queue/types.js';
+import type { ParamMatch, TextMatches } from '../store/jobFilters.js';
 import type { Locale } from './locale.js';
 import { addStorableFormats } from './storable.js';
 
@@ -90,16 +91,31 @@ export class JobTypeRegistry {
     ];
   }
 
-  /** Types whose label (in any language) or one of whose option labels contains `text`. */
-  typesMatching(text: string): string[] {
+  /**
+   * What a free-text search finds in the job types' own texts rather than in the jobs: the types whose label (in
+   * any language) contains `text`, and conditions on a job's params, as its options show them: it has a param whose
+   * title contains `text`, or a param set to a choice whose title does (`oneOf: [{ const, title }]`; not for a
+   * sensitive param, whose value is never shown).
+   */
+  textMatches(text: string): TextMatches {
     const needle = text.toLowerCase();
-    return this.all()
-      .filter(
-        (t) =>
-          Object.values(t.label).some((label) => label.toLowerCase().includes(needle)) ||
-          this.params(t.type).some((p) => p.title.toLowerCase().includes(needle)),
-      )
+    const matches = (label: unknown) => typeof label === 'string' && label.toLowerCase().includes(needle);
+    const types = this.all()
+      .filter((t) => Object.values(t.label).some(matches))
       .map((t) => t.type);
+    const params = this.all().flatMap((t) =>
+      this.params(t.type).flatMap((p): ParamMatch[] => {
+        const found: ParamMatch[] = matches(p.title) ? [{ type: t.type, has: p.name }] : [];
+        if (p.sensitive) return found;
+        for (const choice of (p.schema.oneOf ?? []) as JsonObject[]) {
+          if ('const' in choice && matches(choice.title)) {
+            found.push({ type: t.type, contains: { [p.name]: choice.const } });
+          }
+        }
+        return found;
+      }),
+    );
+    return { types, params };
   }
 }
 

@@ -53,7 +53,7 @@ export function filtersFrom(services: Services, principal: Principal, query: Fil
     text: query.q
       ? {
           value: query.q,
-          matchingTypes: services.registry.typesMatching(query.q),
+          matches: services.registry.textMatches(query.q),
           sensitiveParams: services.registry.sensitiveParams(),
         }
       : undefined,

@@ -4,6 +4,18 @@
  */
 import { likeEscape, type Params } from './sql.js';
 
+/** A job of `type` matches if its params have the param `has`, or contain `contains` (`@>`). */
+export interface ParamMatch {
+  type: string;
+  has?: string;
+  contains?: Record<string, unknown>;
+}
+
+export interface TextMatches {
+  types: string[];
+  params: ParamMatch[];
+}
+
 export interface JobFilters {
   /** Only these owners; null for everyone (only for callers with `jobs:read:any`). */
   owners: string[] | null;
@@ -11,7 +23,7 @@ export interface JobFilters {
   statuses?: string[] | null;
   types?: string[];
   /** Free text, with what it matches outside the row precomputed by the caller (labels live in code). */
-  text?: { value: string; matchingTypes: string[]; sensitiveParams: string[] };
+  text?: { value: string; matches: TextMatches; sensitiveParams: string[] };
   subject?: string;
   errorCode?: string;
   createdFrom?: string;
@@ -43,7 +55,14 @@ export function jobFilterSql(filters: JobFilters, params: Params): string {
         where p.value ilike ${contains} and p.key <> all(${params.add(text.sensitiveParams)}::text[]))`,
     ];
     if (/^[0-9]{1,18}$/.test(text.value)) alternatives.unshift(`j.id::text like ${params.add(`${text.value}%`)}`);
-    if (text.matchingTypes.length) alternatives.push(`j.type = any(${params.add(text.matchingTypes)}::text[])`);
+    const { types, params: paramMatches } = text.matches;
+    if (types.length) alternatives.push(`j.type = any(${params.add(types)}::text[])`);
+    if (paramMatches.length) {
+      // A param's title or a choice's title: jobs of that type that have the param, or have it set to that choice.
+      alternatives.push(`exists (select 1 from jsonb_to_recordset(${params.add(JSON.stringify(paramMatches))}::jsonb)
+        as m(type text, has text, contains jsonb)
+        where m.type = j.type and ((j.params -> m.has) is not null or j.params @> m.contains))`);
+    }
     where.push(`(${alternatives.join('\n    or ')})`);
   }
   return where.length ? where.join('\n  and ') : 'true';

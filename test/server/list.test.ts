@@ -110,6 +110,11 @@ for (const kind of dbKinds) {
       assert.deepEqual(await search('Tâche bloquée'), [jobs.aliceQueued]);
       assert.deepEqual(await search('dupont'), [jobs.bobRunning, jobs.bobSecret].sort());
       assert.deepEqual(await search('red'), [jobs.aliceOk]);
+      // What the options show: a choice's title ("Bright red"), a param's title only on jobs that have the param.
+      assert.deepEqual(await search('bright RED'), [jobs.aliceOk]);
+      assert.deepEqual(await search('Deep blue'), []);
+      assert.deepEqual(await search('colour'), [jobs.aliceOk]);
+      assert.deepEqual(await search('password'), [jobs.bobSecret]);
       assert.deepEqual(await search('PRODUCT:4'), [jobs.bobRunning]);
       assert.deepEqual(await search('hunter2'), []);
       assert.deepEqual(await search('100%'), []);
