@@ -37,7 +37,10 @@ export interface JobContext<Params extends JsonObject = JsonObject> {
   info(message: string, item?: JsonObject | null): Promise<void>;
   warn(message: string, item?: JsonObject | null): Promise<void>;
   error(message: string, item?: JsonObject | null): Promise<void>;
-  /** Starts a named report step (the previous one ends); counters then apply to it. */
+  /**
+   * Starts a named report step (the previous one ends); counters then apply to it. Shown at once, or with the
+   * throttled progress when steps come quicker. At most 1,000 per job: steps are stages, not items.
+   */
   step(name: string, label: string): Promise<void>;
   /** Adds to a counter of the current step (and the job's totals), e.g. `count('read')`. */
   count(counter: string, by?: number): void;

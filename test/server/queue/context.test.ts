@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Db } from '../../../server/db/types.js';
+import { maxSteps } from '../../../server/queue/context.js';
 import { enqueueJob } from '../../../server/queue/enqueue.js';
 import type { JobMessageRow, StepRow } from '../../../server/queue/rows.js';
 import { dbKinds } from '../../support/db.js';
@@ -174,6 +175,58 @@ for (const kind of dbKinds) {
         { level: 'info', message: 'Done writing', item: null, step: 'write' },
         { level: 'error', message: 'Row 9 was rejected', item: { row: 9 }, step: 'write' },
       ]);
+    });
+
+    test('steps in a loop are written with the throttled progress, not one write each, and all are kept', async () => {
+      const counted = countingDb(db, progressWrite);
+      const job = await enqueueJob(db, { type: 'many-steps', ...user });
+      const shown: string[] = [];
+      const worker = workers.start({
+        db: counted.db,
+        progressIntervalMs: 200,
+        jobTypes: [
+          jobType('many-steps', async ({ jobId, step, count }) => {
+            for (let i = 1; i <= maxSteps; i++) {
+              await step(`part-${i}`, `Part ${i}`);
+              count('read');
+            }
+            // A step after a quiet moment shows at once, as the first one did.
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            const { rows } = await db.query<{ steps: StepRow[] }>(`select steps from jobs where id = $1::bigint`, [
+              jobId,
+            ]);
+            shown.push(rows[0]!.steps.at(-1)!.name);
+          }),
+        ],
+      });
+      const ended = await waitForStatus(db, job.id, ['succeeded', 'failed'], 20_000);
+      await worker.stop();
+      assert.equal(ended.error_message, null);
+      assert.ok(counted.count() <= 4, `${counted.count()} progress writes`);
+      assert.deepEqual(shown, [`part-${maxSteps}`]);
+      const steps = ended.steps as StepRow[];
+      assert.equal(steps.length, maxSteps);
+      assert.ok(steps.every((step, i) => step.name === `part-${i + 1}` && step.counters.read === 1));
+      assert.deepEqual(ended.counters, { read: maxSteps });
+    });
+
+    test('one step more than a job may report fails the call, saying how to report items instead', async () => {
+      const job = await enqueueJob(db, { type: 'too-many-steps', ...user });
+      const worker = workers.start({
+        db,
+        jobTypes: [
+          jobType('too-many-steps', async ({ step }) => {
+            for (let i = 1; i <= maxSteps + 1; i++) await step(`part-${i}`, `Part ${i}`);
+          }),
+        ],
+      });
+      const ended = await waitForStatus(db, job.id, ['failed'], 20_000);
+      await worker.stop();
+      assert.equal(
+        ended.error_message,
+        `step(): a job reports at most ${maxSteps} steps ("part-${maxSteps + 1}" would be one more); report items with progress() and count().`,
+      );
+      assert.equal((ended.steps as StepRow[]).length, maxSteps);
     });
 
     test('a failing job marks its open step failed', async () => {
