@@ -83,7 +83,8 @@ export interface paths {
          * Launch a job
          * @description Validates `params` against the job type's `paramsSchema` (422 when they do not fit) and queues the job.
          *     With an `Idempotency-Key`, a retried request returns the job the first one created (header
-         *     `Idempotent-Replayed: true`); the same key with a different body is a 409.
+         *     `Idempotent-Replayed: true`); the same key with a different body is a 409, as is a retry whose job has been
+         *     deleted meanwhile.
          */
         post: operations["launchJob"];
         delete?: never;

@@ -143,7 +143,9 @@ async function remove(services: Services, principal: Principal, id: string): Pro
       );
     }
     await deleteFinishedJob(tx, row.id);
-    await recordAudit(tx, row.id, 'delete', principal, { type: row.type, owner: row.user_id });
+    // A late retry of the job's launch must not queue it again (011_idempotency_in_audit.sql).
+    const launch = row.idempotency_key ? { idempotencyKey: row.idempotency_key, launchedAt: row.created_at } : {};
+    await recordAudit(tx, row.id, 'delete', principal, { type: row.type, owner: row.user_id, ...launch });
     return null;
   });
 }

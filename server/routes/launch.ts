@@ -19,7 +19,7 @@ import { validate, validInput } from '../http/validation.js';
 import { enqueueJob } from '../queue/enqueue.js';
 import type { JsonObject } from '../queue/types.js';
 import { saveInputArtifact } from '../store/artifacts.js';
-import { findIdempotentJob, releaseExpiredKey } from '../store/idempotency.js';
+import { findDeletedLaunch, findIdempotentJob, releaseExpiredKey } from '../store/idempotency.js';
 import { queueInfo } from '../store/queueInfo.js';
 import type { JobRow } from '../store/rows.js';
 
@@ -104,7 +104,16 @@ async function launch(services: Services, principal: Principal, request: LaunchR
 /** The job an earlier launch with this key made: replayed if the request is the same, 409 if it is not. */
 async function replay(services: Services, principal: Principal, request: LaunchRequest, key: string) {
   const existing = await findIdempotentJob(services.db, principal.id, key);
-  if (!existing) return null;
+  if (!existing) {
+    const deleted = await findDeletedLaunch(services.db, principal.id, key);
+    if (deleted) {
+      throw conflict(
+        'idempotency_conflict',
+        `This Idempotency-Key's launch made job ${deleted}, which has been deleted since.`,
+      );
+    }
+    return null;
+  }
   if (existing.idempotency_hash !== hashOf(request, checkParams(services, request))) {
     throw conflict('idempotency_conflict', 'This Idempotency-Key was used for a different launch request.');
   }

@@ -16,6 +16,21 @@ where user_id = $1::text and idempotency_key = $2::text
   return rows[0] ?? null;
 }
 
+/** The job an earlier launch with this key created and someone deleted since, if launched within the window. */
+export async function findDeletedLaunch(db: Queryable, userId: string, key: string): Promise<string | null> {
+  const { rows } = await db.query<{ job_id: string }>(
+    `
+select job_id from job_audit
+where action = 'delete' and detail ? 'idempotencyKey'
+  and detail ->> 'owner' = $1::text and detail ->> 'idempotencyKey' = $2::text
+  and (detail ->> 'launchedAt')::timestamptz > now() - make_interval(hours => $3::int)
+order by id desc
+limit 1`,
+    [userId, key, keptHours],
+  );
+  return rows[0]?.job_id ?? null;
+}
+
 /** Frees a key whose window has passed, so the unique index lets a new launch reuse it. */
 export async function releaseExpiredKey(tx: Queryable, userId: string, key: string): Promise<void> {
   await tx.query(
@@ -34,7 +49,7 @@ export interface EarlierRequeue {
   new_job_id: string;
 }
 
-/** The requeue this caller made with this key within the window (its audit row, 011_requeue_idempotency.sql). */
+/** The requeue this caller made with this key within the window (its audit row, 011_idempotency_in_audit.sql). */
 export async function findIdempotentRequeue(
   db: Queryable,
   actorId: string,

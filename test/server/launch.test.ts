@@ -203,6 +203,34 @@ for (const kind of dbKinds) {
       assert.equal(body.code, 'idempotency_conflict');
     });
 
+    it('answers 409 to a late retry of a launch whose job was deleted, until the key expires', async () => {
+      const request = { body: { type: 'quick' }, headers: { 'idempotency-key': 'k-deleted' } };
+      const first = await world.call('alice', 'POST', '/jobs', request);
+      await world.db.query(`update jobs set status = 'succeeded', ended_at = now() where id = $1::bigint`, [
+        first.body.id,
+      ]);
+      // Deleted by a manager: the key is still Alice's.
+      assert.equal((await world.call('carol', 'DELETE', `/jobs/${first.body.id}`)).status, 204);
+      const late = await world.call('alice', 'POST', '/jobs', request);
+      assert.equal(late.status, 409);
+      assert.equal(late.body.code, 'idempotency_conflict');
+      assert.equal(
+        late.body.detail,
+        `This Idempotency-Key's launch made job ${first.body.id}, which has been deleted since.`,
+      );
+      assert.equal((await world.call('carol', 'POST', '/jobs', request)).status, 202);
+
+      // 24 hours after the launch the key is free again, deleted job or not.
+      await world.db.query(
+        `update job_audit set detail = jsonb_set(detail, '{launchedAt}', to_jsonb(now() - interval '25 hours'))
+         where job_id = $1::bigint and action = 'delete'`,
+        [first.body.id],
+      );
+      const reused = await world.call('alice', 'POST', '/jobs', request);
+      assert.equal(reused.status, 202);
+      assert.notEqual(reused.body.id, first.body.id);
+    });
+
     it('keeps an uploaded CSV as an input artifact and stores only its file name in params', async () => {
       const csv = 'sku,name,price,stock\nA-1,Chair,19.90,4\n';
       const { status, body } = await world.call('alice', 'POST', '/jobs', {
