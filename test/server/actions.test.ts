@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { claimJobs } from '../../server/queue/sql/claimJobs.js';
 import { listAudit } from '../../server/store/audit.js';
 import { dbKinds } from '../support/db.js';
-import { testJobTypes } from './fixtures.js';
+import { jobType, testJobTypes } from './fixtures.js';
 import { insertJob, openWorld, type World } from './helpers.js';
 import { leaseHolder } from './queue/helpers.js';
 
@@ -187,6 +187,28 @@ for (const kind of dbKinds) {
           );
           const { rows } = await world.db.query(`select id from jobs where requeued_from = $1::bigint`, [original]);
           assert.equal(rows.length, 0);
+        }
+      });
+
+      it("does not hold a stored file name to the schema of the file's content", async () => {
+        const contentSchema = { type: 'string', contentMediaType: 'text/csv', minLength: 10, pattern: '^sku,' };
+        const fileType = jobType('upload', async () => {}, {
+          paramsSchema: { type: 'object', required: ['file'], properties: { file: contentSchema } },
+        });
+        const uploads = await openWorld(kind, () => [fileType]);
+        try {
+          const launched = await uploads.call('alice', 'POST', '/jobs', {
+            body: { type: 'upload', params: { file: 'sku,name\nA-1,Chair\n' } },
+          });
+          assert.equal(launched.status, 202, JSON.stringify(launched.body));
+          await uploads.db.query(`update jobs set status = 'failed', ended_at = now() where id = $1::bigint`, [
+            launched.body.id,
+          ]);
+          const { status, body } = await uploads.call('alice', 'POST', `/jobs/${launched.body.id}/requeue`);
+          assert.equal(status, 202, JSON.stringify(body));
+          assert.deepEqual(body.params, { file: 'file.csv' });
+        } finally {
+          await uploads.close();
         }
       });
 
