@@ -42,7 +42,7 @@ export class LaunchLimit {
       throw new ProblemError(
         429,
         'rate_limited',
-        `At most ${this.perMinute} new jobs a minute; retry in ${retryAfter} s.`,
+        `At most ${this.perMinute} new job${this.perMinute === 1 ? '' : 's'} a minute; retry in ${retryAfter} s.`,
         undefined,
         { 'retry-after': String(retryAfter) },
       );

@@ -7,6 +7,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { JobTypeDefinition, JsonObject } from '../queue/types.js';
 import type { ParamMatch, TextMatches } from '../store/jobFilters.js';
 import type { Locale } from './locale.js';
+import { type SchemaProblem, schemaProblems } from './schemaErrors.js';
 import { addStorableFormats } from './storable.js';
 
 export interface ParamSpec {
@@ -16,12 +17,6 @@ export interface ParamSpec {
   sensitive: boolean;
   /** Set for a string param that carries a file's content (`contentMediaType`): it is kept as an input artifact. */
   fileType: string | null;
-}
-
-export interface ParamProblem {
-  /** JSON Pointer within the params. */
-  path: string;
-  message: string;
 }
 
 export class JobTypeRegistry {
@@ -55,15 +50,12 @@ export class JobTypeRegistry {
    * Checks params against a known type's schema, then its own `checkParams`: the params with the schema's defaults
    * filled in (on a copy), and what does not fit, each at its JSON Pointer within the params.
    */
-  checkParams(type: string, given: JsonObject): { params: JsonObject; problems: ParamProblem[] } {
+  checkParams(type: string, given: JsonObject): { params: JsonObject; problems: SchemaProblem[] } {
     const params = structuredClone(given);
     const validate = this.#validators.get(type)!;
     const problems = validate(params)
       ? (this.#types.get(type)!.checkParams?.(params) ?? [])
-      : (validate.errors ?? []).map((e) => ({
-          path: `${e.instancePath}${e.keyword === 'required' ? `/${e.params.missingProperty}` : ''}`,
-          message: e.keyword === 'required' ? 'is required' : (e.message ?? 'is not valid'),
-        }));
+      : schemaProblems(validate.errors);
     return { params, problems };
   }
 

@@ -13,6 +13,7 @@ import type { operations } from '../../sdk/generated/openapi.js';
 import { unstorableTextIn } from '../db/text.js';
 import type { AppEnv } from './env.js';
 import { badRequest, type FieldError } from './problem.js';
+import { schemaProblems } from './schemaErrors.js';
 import { addStorableFormats } from './storable.js';
 
 type Json = Record<string, unknown>;
@@ -124,21 +125,7 @@ function parameterValidator(operationId: string, location: Location, parameters:
 }
 
 function toFieldErrors(location: Location, errors: ErrorObject[] | null | undefined): FieldError[] {
-  return (errors ?? []).map((error) => {
-    const extra =
-      error.keyword === 'required'
-        ? `/${error.params.missingProperty}`
-        : error.keyword === 'additionalProperties'
-          ? `/${error.params.additionalProperty}`
-          : '';
-    const message =
-      error.keyword === 'required'
-        ? 'is required'
-        : error.keyword === 'additionalProperties'
-          ? 'is not allowed'
-          : (error.message ?? 'is not valid');
-    return { location, path: `${error.instancePath}${extra}` || '/', message };
-  });
+  return schemaProblems(errors).map(({ path, message }) => ({ location, path: path || '/', message }));
 }
 
 function check(operationId: string, location: Location, value: Json, parameters: Parameter[], out: FieldError[]) {
@@ -156,19 +143,43 @@ function readQuery(url: URL, parameters: Parameter[], errors: FieldError[]): Jso
       continue;
     }
     const isArray = declared && (resolve(declared.schema) as Json).type === 'array';
-    query[name] = isArray && values[0] !== '' ? values[0]!.split(',') : values[0];
+    if (isArray && values[0] === '') {
+      errors.push({
+        location: 'query',
+        path: `/${name}`,
+        message: 'must list at least one value (leave it out for any)',
+      });
+      continue;
+    }
+    query[name] = isArray ? values[0]!.split(',') : values[0];
   }
   return query;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 async function readBody(c: Context<AppEnv>, errors: FieldError[]): Promise<unknown> {
-  const contentType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const [mediaType, ...parameters] = (c.req.header('content-type') ?? '').split(';');
+  const contentType = mediaType!.trim().toLowerCase();
   if (contentType !== 'application/json' && !contentType.endsWith('+json')) {
     errors.push({ location: 'header', path: '/content-type', message: 'must be application/json' });
     return undefined;
   }
+  // JSON travels as UTF-8 (RFC 8259): a body in another charset would be stored garbled, not refused.
+  const charset = parameters.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('charset='));
+  if (charset && !['charset=utf-8', 'charset=utf8', 'charset="utf-8"'].includes(charset)) {
+    errors.push({ location: 'header', path: '/content-type', message: 'must have no charset but utf-8' });
+    return undefined;
+  }
+  let text: string;
   try {
-    return JSON.parse(await c.req.text());
+    text = strictUtf8.decode(await c.req.arrayBuffer());
+  } catch {
+    errors.push({ location: 'body', path: '/', message: 'is not valid UTF-8' });
+    return undefined;
+  }
+  try {
+    return JSON.parse(text);
   } catch {
     errors.push({ location: 'body', path: '/', message: 'is not valid JSON' });
     return undefined;

@@ -47,13 +47,18 @@ class Replay {
 }
 
 async function requeue(services: Services, principal: Principal, id: string, key?: string): Promise<Requeued> {
+  // A retry after the first request has ended is answered before anything is charged or locked: the original may
+  // have been deleted since.
+  const earlier = key ? await earlierRequeue(services.db, principal, id, key) : null;
+  if (earlier) return { job: earlier, replayed: true };
   try {
     // The one who asks pays, not the job's owner: a manager's bulk requeue does not use up the owner's launches.
     const job = await chargedToLimit(services.launchLimit, principal.id, () =>
       services.db.transaction(async (tx) => {
         const row = await lockForAction(tx, principal, id, 'requeue');
-        // Looked up under the original's lock, so a retry racing its first request waits for it and then finds it.
-        if (key) await replayEarlierRequeue(tx, principal, row, key);
+        // Again under the original's lock: a retry racing its first request waits for it here, then finds it.
+        const raced = key ? await earlierRequeue(tx, principal, id, key) : null;
+        if (raced) throw new Replay(raced);
         const definition = services.registry.get(row.type);
         if (!definition?.requeueable) {
           throw conflict('not_requeueable', `Jobs of type ${row.type} cannot be run again.`);
@@ -104,21 +109,22 @@ async function requeue(services: Services, principal: Principal, id: string, key
   }
 }
 
-/** Throws the Replay of this caller's earlier requeue with this key, or a 409 when the key cannot replay here. */
-async function replayEarlierRequeue(tx: Queryable, principal: Principal, row: JobRow, key: string): Promise<void> {
-  const earlier = await findIdempotentRequeue(tx, principal.id, key);
-  if (!earlier) return;
-  if (earlier.job_id !== row.id) {
+/** The job this caller's earlier requeue of job `id` with this key made; a 409 when the key cannot replay here. */
+async function earlierRequeue(db: Queryable, principal: Principal, id: string, key: string): Promise<JobRow | null> {
+  const earlier = await findIdempotentRequeue(db, principal.id, key);
+  if (!earlier) return null;
+  if (earlier.job_id !== id) {
     throw conflict('idempotency_conflict', `This Idempotency-Key was used to requeue another job, ${earlier.job_id}.`);
   }
-  const made = await getJob(tx, earlier.new_job_id);
+  const made = await getJob(db, earlier.new_job_id);
   if (!made) {
     throw conflict(
       'idempotency_conflict',
       `This Idempotency-Key's requeue made job ${earlier.new_job_id}, which has been deleted since.`,
     );
   }
-  throw new Replay(made);
+  if (!canSee(principal, made.user_id)) throw notFound(`No job ${earlier.new_job_id}.`);
+  return made;
 }
 
 async function interrupt(services: Services, principal: Principal, id: string): Promise<JobRow> {

@@ -54,6 +54,7 @@ export function filtersFrom(services: Services, principal: Principal, query: Fil
       ? {
           value: query.q,
           matches: services.registry.textMatches(query.q),
+          knownTypes: services.registry.all().map((t) => t.type),
           sensitiveParams: services.registry.sensitiveParams(),
         }
       : undefined,

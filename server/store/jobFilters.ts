@@ -22,8 +22,11 @@ export interface JobFilters {
   /** Only these statuses; null or absent for all. */
   statuses?: string[] | null;
   types?: string[];
-  /** Free text, with what it matches outside the row precomputed by the caller (labels live in code). */
-  text?: { value: string; matches: TextMatches; sensitiveParams: string[] };
+  /**
+   * Free text, with what it matches outside the row precomputed by the caller (labels live in code). Param values
+   * are searched only in jobs of `knownTypes`, never in `sensitiveParams`.
+   */
+  text?: { value: string; matches: TextMatches; knownTypes: string[]; sensitiveParams: string[] };
   subject?: string;
   errorCode?: string;
   createdFrom?: string;
@@ -50,9 +53,13 @@ export function jobFilterSql(filters: JobFilters, params: Params): string {
       `j.user_name ilike ${contains}`,
       `j.user_id ilike ${contains}`,
       `exists (select 1 from unnest(j.subjects) s where s ilike ${contains})`,
-      // Option values, sensitive ones excepted: searching must not reveal a secret by trial and error.
-      `exists (select 1 from jsonb_each_text(j.params) p
-        where p.value ilike ${contains} and p.key <> all(${params.add(text.sensitiveParams)}::text[]))`,
+      // Option values, sensitive ones excepted: searching must not reveal a secret by trial and error. A type no
+      // longer defined cannot say which of its params are secrets. `case`, because jsonb_each_text fails on params
+      // that are no object (a host's own SQL may queue such a job), and only `case` fixes the order of evaluation.
+      `case when j.type = any(${params.add(text.knownTypes)}::text[]) and jsonb_typeof(j.params) = 'object'
+        then exists (select 1 from jsonb_each_text(j.params) p
+          where p.value ilike ${contains} and p.key <> all(${params.add(text.sensitiveParams)}::text[]))
+        else false end`,
     ];
     if (/^[0-9]{1,18}$/.test(text.value)) alternatives.unshift(`j.id::text like ${params.add(`${text.value}%`)}`);
     const { types, params: paramMatches } = text.matches;

@@ -136,6 +136,11 @@ for (const kind of dbKinds) {
           (await listAudit(world.db, original)).map((a) => [a.action, a.actor_id, a.detail]),
           [['requeue', 'carol', { newJobId: made, idempotencyKey: 'retry-me' }]],
         );
+        // Even once the original has been deleted.
+        assert.equal((await world.call('carol', 'DELETE', `/jobs/${original}`)).status, 204);
+        const afterDelete = await requeue('carol', original, 'retry-me');
+        assert.deepEqual([afterDelete.status, afterDelete.body.id], [202, made]);
+        assert.equal(afterDelete.headers.get('idempotent-replayed'), 'true');
       });
 
       it("keeps each caller's keys apart, and refuses a key used for another job or whose job was deleted", async () => {
@@ -175,7 +180,8 @@ for (const kind of dbKinds) {
         // Launched when `count` could go higher, or `size` existed: the job type has changed since.
         for (const [params, failing] of [
           [{ count: 5000 }, 'params/count must be <= 1000'],
-          [{ count: 2, size: 'XL' }, 'params must NOT have additional properties'],
+          [{ count: 2, size: 'XL' }, 'params/size is not allowed'],
+          [{ count: 2, colour: 'green' }, 'params/colour must be one of "red", "blue"'],
         ] as const) {
           const original = await insertJob(world.db, { user: 'alice', status: 'failed', params });
           const { status, body } = await world.call('alice', 'POST', `/jobs/${original}/requeue`);
@@ -464,6 +470,9 @@ for (const kind of dbKinds) {
       for (const expected of [202, 202, 429]) {
         assert.equal((await world.call('carol', 'POST', '/jobs', { body: { type: 'quick' } })).status, expected);
       }
+      // None is left, and a retry still gets its answer: it queues nothing.
+      const replayed = await retry();
+      assert.deepEqual([replayed.status, replayed.body.id], [202, answers[0]!.body.id]);
     });
   });
 }

@@ -71,7 +71,24 @@ values ($1::bigint, 'export.csv', 'output', 'Produits été.csv', 'text/csv', 8,
         assert.equal(status, 200, params);
         assert.deepEqual([body.params, body.options], [{}, []], params);
         assert.equal((await world.call('alice', 'GET', `/jobs/${id}/report`)).status, 200, params);
+        assert.equal((await world.call('alice', 'GET', '/jobs?q=text')).status, 200, params);
       }
+    });
+
+    it('shows and searches none of the params of a type this server no longer defines: they may be secrets', async () => {
+      const id = await insertJob(world.db, {
+        user: 'alice',
+        type: 'retired-type',
+        params: { apiKey: 'sk-live-123', region: 'north' },
+      });
+      const { status, body } = await world.call('alice', 'GET', `/jobs/${id}`);
+      assert.equal(status, 200);
+      assert.deepEqual([body.type, body.params, body.options], ['retired-type', {}, []]);
+      for (const q of ['sk-live', 'north']) {
+        const found = await world.call('alice', 'GET', `/jobs?q=${q}`);
+        assert.deepEqual(found.body.items, [], q);
+      }
+      assert.equal((await world.call('alice', 'GET', '/jobs?q=retired-type')).body.items.length, 0);
     });
 
     it('answers 404 for a job the caller may not see, exactly as for a missing one', async () => {

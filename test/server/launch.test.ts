@@ -4,6 +4,7 @@ import { activityReport } from '../../server/jobs/activityReport.js';
 import { productImport } from '../../server/jobs/productImport.js';
 import type { JobTypeDefinition } from '../../server/queue/types.js';
 import { dbKinds } from '../support/db.js';
+import { demoTokens } from '../support/demoUsers.js';
 import { testJobTypes } from './fixtures.js';
 import { openWorld, type World } from './helpers.js';
 
@@ -54,14 +55,16 @@ for (const kind of dbKinds) {
 
     it('answers 422 invalid_params with the failing fields', async () => {
       const { status, body } = await world.call('alice', 'POST', '/jobs', {
-        body: { type: 'quick', params: { count: 'many', extra: 1 } },
+        body: { type: 'quick', params: { count: 'many', extra: 1, colour: 'green' } },
       });
       assert.equal(status, 422);
       assert.equal(body.code, 'invalid_params');
-      assert.deepEqual(
-        body.errors.map((e: { path: string }) => e.path),
-        ['/params', '/params/count'],
-      );
+      // Each names the param at fault; a choice lists the allowed values, once.
+      assert.deepEqual(body.errors.map((e: { path: string; message: string }) => [e.path, e.message]).sort(), [
+        ['/params/colour', 'must be one of "red", "blue"'],
+        ['/params/count', 'must be integer'],
+        ['/params/extra', 'is not allowed'],
+      ]);
     });
 
     it('answers 422 unknown_job_type', async () => {
@@ -87,6 +90,40 @@ for (const kind of dbKinds) {
       });
       assert.equal(text.status, 400);
       assert.equal(text.body.errors[0].path, '/content-type');
+    });
+
+    it('answers 400 for a body in another charset than UTF-8, or that is no UTF-8, and stores nothing', async () => {
+      const latin1 = Uint8Array.from([
+        ...Buffer.from('{"type":"quick","subjects":["product:caf'),
+        0xe9,
+        ...Buffer.from('"]}'),
+      ]);
+      const send = (contentType: string) =>
+        world.fetch('http://test/api/jobs', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${demoTokens.alice}`, 'content-type': contentType },
+          body: latin1,
+        });
+      const before = await world.db.query(`select count(*)::int as n from jobs`);
+      for (const [contentType, expected] of [
+        [
+          'application/json; charset=iso-8859-1',
+          { location: 'header', path: '/content-type', message: 'must have no charset but utf-8' },
+        ],
+        ['application/json', { location: 'body', path: '/', message: 'is not valid UTF-8' }],
+        ['application/json; charset=UTF-8', { location: 'body', path: '/', message: 'is not valid UTF-8' }],
+      ] as const) {
+        const answer = await send(contentType);
+        assert.equal(answer.status, 400, contentType);
+        assert.deepEqual((await answer.json()).errors, [expected], contentType);
+      }
+      const after = await world.db.query(`select count(*)::int as n from jobs`);
+      assert.deepEqual(after.rows, before.rows);
+      const utf8 = await world.call('alice', 'POST', '/jobs', {
+        rawBody: '{"type":"quick","subjects":["product:café"]}',
+        headers: { 'content-type': 'application/json; charset="utf-8"' },
+      });
+      assert.deepEqual([utf8.status, utf8.body.subjects], [202, ['product:café']]);
     });
 
     it('answers 400 for text the database cannot store, naming the field, and stores nothing', async () => {

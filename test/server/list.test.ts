@@ -228,6 +228,11 @@ for (const kind of dbKinds) {
         assert.equal(body.code, 'invalid_request');
         assert.equal(body.errors[0].location, 'query');
       }
+      // Said so a person can put it right: the allowed values listed, an empty list called empty.
+      const sort = await world.call('carol', 'GET', '/jobs?sort=id');
+      assert.match(sort.body.detail, /^query parameter "sort" must be one of "createdAt", "-createdAt", .*"-status"$/);
+      const empty = await world.call('carol', 'GET', '/jobs?status=');
+      assert.equal(empty.body.detail, 'query parameter "status" must list at least one value (leave it out for any)');
     });
 
     it('caps totals and says when they are not exact', async () => {

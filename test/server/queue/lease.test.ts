@@ -197,11 +197,15 @@ update jobs set host = 'rescuer', attempt = 2, started_at = now() where id = $1:
       });
       await waitForStatus(db, job.id, ['running']);
       // Its lease lapsed (say the event loop was blocked) and recovery queued it again: this worker claims it back.
-      await db.query(`update job_leases set lease_expires_at = now() - interval '1 second' where $1 = any(job_ids)`, [
-        job.id,
-      ]);
+      // In one transaction, so the heartbeat cannot renew the lease in between.
+      const recovered = await db.transaction(async (tx) => {
+        await tx.query(`update job_leases set lease_expires_at = now() - interval '1 second' where $1 = any(job_ids)`, [
+          job.id,
+        ]);
+        return recoverExpiredLeases(tx);
+      });
       assert.deepEqual(
-        (await recoverExpiredLeases(db)).map((row) => row.status),
+        recovered.map((row) => row.status),
         ['queued'],
       );
       await waitFor(async () => runs.length === 2);
