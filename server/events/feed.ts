@@ -9,13 +9,16 @@
  * Batch IDs come from a sequence, so they are handed out at insert time but become visible at commit: batch 8 can
  * be seen before batch 7 when 7's transaction commits later. Delivering 8 first would let a client resume after 8
  * and never see 7. So the feed stops at a hole and waits until the hole fills, or until every transaction that was
- * running when the hole was first seen has ended (the reading snapshot's xmin passed the earlier snapshot's
- * xmax): a batch still missing then belongs to a rolled-back transaction and is skipped. Every writer of
- * `job_events` is a trigger on `jobs`, so its transaction already has an xid when the ID is drawn.
+ * running when the hole was first seen has ended: a batch still missing then belongs to a rolled-back transaction
+ * and is skipped. Every writer of `job_events` is a trigger on `jobs`, so its transaction already has an xid when
+ * the ID is drawn, older than an xid assigned once the hole is seen (`newXid`); once a reading snapshot's xmin has
+ * passed that one, every transaction that could fill the hole has ended. (Not the snapshot's own xmax: that is one
+ * past the newest *ended* transaction, and a running one may hold an xid at or above it, listed nowhere. Taken for
+ * the bound, it let the feed skip the batch of a transaction still running, and lose its events.)
  */
 import type { Db } from '../db/types.js';
 import { jobsQueuedChannel } from '../queue/notify.js';
-import { type EventRow, latestBatch, readEventsAfter } from './queries.js';
+import { type EventRow, latestBatch, newXid, readEventsAfter } from './queries.js';
 
 export interface FeedOptions {
   /** How often to read while streams are open: the latency it adds is at most this. Default 25 ms. */
@@ -38,8 +41,8 @@ export class EventFeed {
   readonly #batchSize: number;
   /** Every batch up to here was delivered or is known never to come. */
   #cursor = 0n;
-  /** The lowest missing ID and the xmax of the snapshot that first saw it missing. */
-  #hole: { id: bigint; xmax: bigint } | null = null;
+  /** The lowest missing ID, and an xid assigned after it was first seen missing (null until known). */
+  #hole: { id: bigint; xidAfter: bigint | null } | null = null;
   #reading: Promise<void> | null = null;
   #readAgain = false;
   #timer: NodeJS.Timeout | undefined;
@@ -104,9 +107,12 @@ export class EventFeed {
       try {
         const batch = await readEventsAfter(this.#db, this.#cursor, this.#batchSize);
         this.#failures = 0;
-        const { deliver, waiting } = this.#advance(batch.rows, batch.snapshotXmin, batch.snapshotXmax);
+        const { deliver, waiting, cursor } = this.#advance(batch.rows, batch.snapshotXmin);
         blocked = waiting;
+        if (this.#hole && this.#hole.xidAfter === null) this.#hole.xidAfter = await newXid(this.#db);
         if (deliver.length > 0) await this.#onEvents(deliver);
+        // Only once they are out: if handing them out failed, the next read hands out the same rows again.
+        this.#cursor = cursor;
         more = this.#readAgain || (!waiting && new Set(batch.rows.map((row) => row.batch_id)).size === this.#batchSize);
       } catch (error) {
         if (!this.#closed && this.#failures === 0) console.error('live events: reading job_events failed', error);
@@ -120,25 +126,26 @@ export class EventFeed {
     }
   }
 
-  /** Moves the cursor over the rows that follow it without a hole; says whether a hole stopped it. */
-  #advance(rows: EventRow[], xmin: bigint, xmax: bigint): { deliver: EventRow[]; waiting: boolean } {
+  /** The rows that follow the cursor without a hole, the cursor after them, and whether a hole stopped them. */
+  #advance(rows: EventRow[], xmin: bigint): { deliver: EventRow[]; waiting: boolean; cursor: bigint } {
     const deliver: EventRow[] = [];
+    let cursor = this.#cursor;
     for (const row of rows) {
       const id = BigInt(row.batch_id);
-      if (id > this.#cursor + 1n) {
+      if (id > cursor + 1n) {
         const hole = this.#hole;
-        if (hole && hole.id === this.#cursor + 1n && xmin >= hole.xmax) {
+        if (hole && hole.id === cursor + 1n && hole.xidAfter !== null && xmin > hole.xidAfter) {
           // Every transaction that could still have written the missing IDs has ended: they will never come.
           this.#hole = null;
         } else {
-          if (!hole || hole.id !== this.#cursor + 1n) this.#hole = { id: this.#cursor + 1n, xmax };
-          return { deliver, waiting: true };
+          if (!hole || hole.id !== cursor + 1n) this.#hole = { id: cursor + 1n, xidAfter: null };
+          return { deliver, waiting: true, cursor };
         }
       }
       deliver.push(row);
-      this.#cursor = id;
+      cursor = id;
     }
-    return { deliver, waiting: false };
+    return { deliver, waiting: false, cursor };
   }
 
   #schedule(delayMs: number): void {

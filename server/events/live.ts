@@ -122,9 +122,13 @@ export async function startLive(options: LiveOptions): Promise<Live> {
           if (batchOf(lastEventId) < (await eventHorizon(db))) reset(connection, upTo, 'replay_window_exceeded');
           else await replay(connection, lastEventId, upToBatch);
         } else if (lastEventId !== null && lastEventId > upTo) {
-          // Another server may be a few milliseconds ahead of this one; an ID nobody wrote is another matter.
-          if (lastEventId > (await latestEventId(db))) reset(connection, upTo, 'unknown_event_id');
-          else connection.lastId = lastEventId;
+          // Another server may be a few milliseconds ahead of this one: what this one's feed hands out meanwhile up
+          // to that ID, the client has. An ID nobody wrote is another matter.
+          connection.lastId = lastEventId;
+          if (lastEventId > (await latestEventId(db))) {
+            connection.lastId = upTo;
+            reset(connection, upTo, 'unknown_event_id');
+          }
         }
       } catch (error) {
         connection.close();

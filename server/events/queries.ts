@@ -58,26 +58,24 @@ cross join lateral unnest(
 
 export interface EventBatch {
   rows: EventRow[];
-  /** The reading snapshot's oldest running transaction and next transaction ID (`xid8`). */
+  /** The oldest transaction still running for the reading snapshot (`xid8`): every older one has ended. */
   snapshotXmin: bigint;
-  snapshotXmax: bigint;
 }
 
 /**
- * The events of the batches after `afterBatch` (at most `limit` batches), in order, with the bounds of the
- * snapshot that saw them: the feed uses those to tell a batch ID still being written (its transaction runs) from
- * one that never will be (rolled back).
+ * The events of the batches after `afterBatch` (at most `limit` batches), in order, with the xmin of the snapshot
+ * that saw them: the feed uses it to tell a batch ID still being written (its transaction runs) from one that never
+ * will be (rolled back).
  */
 export async function readEventsAfter(db: Queryable, afterBatch: bigint, limit: number): Promise<EventBatch> {
-  const { rows } = await db.query<EventRow & { snapshot_xmin: string; snapshot_xmax: string }>(
+  const { rows } = await db.query<EventRow & { snapshot_xmin: string }>(
     `
 with snapshot as materialized (
-  select pg_snapshot_xmin(pg_current_snapshot())::text as snapshot_xmin,
-    pg_snapshot_xmax(pg_current_snapshot())::text as snapshot_xmax
+  select pg_snapshot_xmin(pg_current_snapshot())::text as snapshot_xmin
 ), events as (${unpacked}
   where e.id in (select id from job_events where id > $1::bigint order by id limit $2::int)
 )
-select s.snapshot_xmin, s.snapshot_xmax, events.*
+select s.snapshot_xmin, events.*
 from snapshot s
 left join events on true
 order by events.batch_id::bigint, events.id::bigint`,
@@ -87,8 +85,16 @@ order by events.batch_id::bigint, events.id::bigint`,
   return {
     rows: rows.filter((row) => row.id !== null),
     snapshotXmin: BigInt(first.snapshot_xmin),
-    snapshotXmax: BigInt(first.snapshot_xmax),
   };
+}
+
+/**
+ * A transaction ID newer than every one assigned before the call. It assigns one, to a statement that ends at once,
+ * so the feed asks only when it meets a hole (rarely), not on every read.
+ */
+export async function newXid(db: Queryable): Promise<bigint> {
+  const { rows } = await db.query<{ xid: string }>(`select pg_current_xact_id()::text as xid`);
+  return BigInt(rows[0]!.xid);
 }
 
 /** Events after the event `afterId`, up to the end of batch `upToBatch`, for a client resuming with Last-Event-ID. */
@@ -130,7 +136,9 @@ export async function eventHorizon(db: Queryable): Promise<bigint> {
 
 /**
  * Keeps the replay window bounded: drops batches older than `maxAgeMs`, and the oldest beyond `maxBatches`.
- * The horizon moves in the same statement, so no reader replays across a hole.
+ * The horizon moves in the same statement, so no reader replays across a hole. The newest batch stays, however
+ * old: a client holding its last event has missed nothing, and pruned away it would be told to start again (a
+ * reset and a full reload at every reconnection, after a quiet day).
  */
 export async function pruneEvents(db: Queryable, maxAgeMs: number, maxBatches: number): Promise<number> {
   const { affectedRows } = await db.query(
@@ -138,7 +146,7 @@ export async function pruneEvents(db: Queryable, maxAgeMs: number, maxBatches: n
 with bound as (
   select greatest(
     coalesce((select min(id) from job_events where at >= now() - $1::integer * interval '1 millisecond'),
-      (select coalesce(max(id), 0) + 1 from job_events)),
+      (select coalesce(max(id), 0) from job_events)),
     coalesce((select max(id) from job_events) - $2::bigint + 1, 0)
   ) as below
 ), horizon as (

@@ -14,6 +14,7 @@ let db: Db;
 let world: LiveWorld;
 let stream: TestStream;
 let other: pg.Client;
+let third: pg.Client;
 const jobs: string[] = [];
 
 before(async () => {
@@ -22,6 +23,8 @@ before(async () => {
   world = await liveWorld(db, [jobType('idle', async () => {})]);
   other = new pg.Client({ connectionString: testDatabaseUrl, options: `-c search_path=${db.schema}` });
   await other.connect();
+  third = new pg.Client({ connectionString: testDatabaseUrl, options: `-c search_path=${db.schema}` });
+  await third.connect();
   for (let i = 0; i < 2; i++)
     jobs.push((await enqueueJob(db, { type: 'idle', userId: 'alice', userName: 'Alice' })).id);
   stream = await TestStream.open(world.fetch, '/api/events', bearer('alice'));
@@ -30,6 +33,7 @@ before(async () => {
 after(async () => {
   stream.close();
   await other.end();
+  await third.end();
   await world.close();
   await db.close();
 });
@@ -68,4 +72,24 @@ test('a batch whose transaction rolled back is skipped', async () => {
   await stream.until(() => progressOf(second).length === 2);
   assert.deepEqual(progressOf(first), [1]);
   assert.deepEqual(progressOf(second), [1, 2]);
+});
+
+test('a batch written by a transaction whose ID is newer than every ended one still waits for it', async () => {
+  const [first, second] = jobs as [string, string];
+  // `third` takes a transaction ID, then `other` a newer one and draws the earlier batch; `third` draws the later
+  // batch and commits. Seen then, the newest ended ID is `third`'s: `other`'s is past the snapshot's xmax, listed
+  // nowhere, yet its transaction runs on.
+  await third.query('begin');
+  await third.query('select pg_current_xact_id()');
+  await other.query('begin');
+  await setProgress(other, first, 3);
+  await setProgress(third, second, 3);
+  await third.query('commit');
+  for (let i = 0; i < 4; i++) await world.live.flush();
+  assert.deepEqual(progressOf(second), [1, 2], 'held back behind the open transaction');
+  await other.query('commit');
+  await stream.until(() => progressOf(second).length === 3);
+  assert.deepEqual(progressOf(first), [1, 3]);
+  const order = stream.events.filter((e) => e.event === 'job.progress').map((e) => e.data.jobId);
+  assert.deepEqual(order.slice(-2), [first, second]);
 });
