@@ -2,7 +2,8 @@
  * Sends the confirmation mails of the outbox over SMTP (nodemailer). Runs in any number of server processes: it
  * wakes on NOTIFY `mail_outbox` (a job with `notifyByEmail` ended, on any host), at the time of the next retry, and
  * on a slow poll. A failing SMTP server is retried with exponential backoff (kept in the table, so a restart does
- * not reset it); the job itself was ended long before and is never touched.
+ * not reset it); a mail it refuses for good is given up (`isRefusedForGood`). The job itself was ended long before
+ * and is never touched.
  */
 
 import type { Transporter } from 'nodemailer';
@@ -10,7 +11,15 @@ import nodemailer from 'nodemailer';
 import type { Db } from '../db/types.js';
 import { JobTypeRegistry } from '../http/registry.js';
 import type { JobTypeDefinition } from '../queue/types.js';
-import { claimDueMails, markMailFailed, markMailSent, nextMailDueInMs, type OutboxRow } from './outbox.js';
+import {
+  claimDueMails,
+  markMailFailed,
+  markMailGivenUp,
+  markMailSent,
+  nextMailDueInMs,
+  type OutboxRow,
+  renewMailClaims,
+} from './outbox.js';
 import { renderMail } from './templates.js';
 
 export const mailOutboxChannel = 'mail_outbox';
@@ -33,6 +42,21 @@ export interface MailSenderOptions {
   /** Look for due mails at least this often. Default 30 s. */
   pollMs?: number;
   onError?: (error: unknown) => void;
+}
+
+/**
+ * Whether the SMTP server refused this mail for good: a 5xx answer to its recipient or to its content. A 5xx to
+ * anything else (authentication, the sender address) is about this sender's settings, and is retried.
+ */
+export function isRefusedForGood(error: unknown): boolean {
+  const { responseCode, command } = (error ?? {}) as { responseCode?: unknown; command?: unknown };
+  return (
+    typeof responseCode === 'number' &&
+    responseCode >= 500 &&
+    responseCode < 600 &&
+    typeof command === 'string' &&
+    /^(RCPT|DATA)\b/i.test(command)
+  );
 }
 
 export interface MailSender {
@@ -90,10 +114,26 @@ export async function startMailSender(options: MailSenderOptions): Promise<MailS
         headers: { 'Content-Language': row.locale === 'fr' ? 'fr' : 'en' },
       });
     } catch (error) {
-      await markMailFailed(db, row.id, error instanceof Error ? error.message : String(error), backoff(row.attempts));
+      const reason = error instanceof Error ? error.message : String(error);
+      if (isRefusedForGood(error)) await markMailGivenUp(db, row, reason);
+      else await markMailFailed(db, row, reason, backoff(row.attempts));
       throw error;
     }
     await markMailSent(db, row.id);
+  }
+
+  /** Sends the claimed mails, renewing their claim while the SMTP server takes its time: no other sender takes one. */
+  async function sendClaimed(rows: OutboxRow[]): Promise<void> {
+    const sending = new Set(rows);
+    const renewal = setInterval(() => {
+      renewMailClaims(db, [...sending], sendTimeoutMs * 2).catch(onError);
+    }, sendTimeoutMs);
+    try {
+      const results = await Promise.allSettled(rows.map((row) => send(row).finally(() => sending.delete(row))));
+      for (const result of results) if (result.status === 'rejected') onError(result.reason);
+    } finally {
+      clearInterval(renewal);
+    }
   }
 
   async function drain(): Promise<void> {
@@ -102,8 +142,7 @@ export async function startMailSender(options: MailSenderOptions): Promise<MailS
       for (;;) {
         const rows = await claimDueMails(db, 10, sendTimeoutMs * 2);
         if (rows.length === 0 || stopped) break;
-        const results = await Promise.allSettled(rows.map(send));
-        for (const result of results) if (result.status === 'rejected') onError(result.reason);
+        await sendClaimed(rows);
       }
     } while (again && !stopped);
     const dueInMs = await nextMailDueInMs(db);

@@ -21,6 +21,10 @@ class Inbox {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo: (address, _session, done) => {
+      if (!address.address.startsWith('nobody@')) return done();
+      done(Object.assign(new Error('5.1.1 No such user here'), { responseCode: 550 }));
+    },
     onData: (stream, _session, done) => {
       simpleParser(stream).then(
         (mail) => {
@@ -187,6 +191,37 @@ for (const kind of dbKinds) {
       assert.ok(!`${sensitive.text}${sensitive.html}${sensitive.subject}`.includes('hunter2'));
     });
 
+    /** Ends a job of Alice's whose confirmation goes to `email`; returns its ID. */
+    const endJobMailedTo = async (email: string) => {
+      const { rows } = await db.query<{ id: string }>(
+        `insert into jobs (type, status, user_id, user_name, notify_by_email, email)
+         values ('checked', 'running', 'alice', 'Alice Martin', true, $1::text) returning id`,
+        [email],
+      );
+      await db.query(`update jobs set status = 'succeeded', ended_at = now() where id = $1::bigint`, [rows[0]!.id]);
+      return rows[0]!.id;
+    };
+
+    test('a mail the SMTP server refuses for good is given up with its answer, not sent again', async () => {
+      const refused = await endJobMailedTo('nobody@example.com');
+      const kept = await endJobMailedTo('alice@example.com');
+      const rowOf = async (jobId: string) =>
+        (
+          await db.query<{ attempts: number; given_up_at: Date | null; sent_at: Date | null; last_error: string }>(
+            `select attempts, given_up_at, sent_at, last_error from mail_outbox where job_id = $1::bigint`,
+            [jobId],
+          )
+        ).rows[0];
+      await until(async () => (await rowOf(refused))?.given_up_at != null, 'the refused mail given up');
+      await until(async () => (await rowOf(kept))?.sent_at != null, 'the other mail sent');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await Promise.all(senders.map((started) => started.flush()));
+      const row = (await rowOf(refused))!;
+      assert.equal(row.attempts, 1);
+      assert.equal(row.sent_at, null);
+      assert.match(row.last_error, /550 5\.1\.1 No such user here/);
+    });
+
     test('two senders on one database send each mail exactly once', async () => {
       inbox.mails.length = 0;
       const second = kind === 'postgres' ? await openDb({ url: testDatabaseUrl, schema: db.schema }) : db;
@@ -195,12 +230,71 @@ for (const kind of dbKinds) {
       const ids: string[] = [];
       for (let i = 0; i < 12; i++) ids.push(await launch(i % 2 ? 'alice' : 'bob', 'checked', true));
       await until(() => inbox.mails.length >= 12, 'twelve mails');
-      await until(async () => (await outbox()).every((row) => row.sent_at !== null), 'all marked sent');
+      const sent = async () => (await outbox()).filter((row) => ids.includes(row.job_id));
+      await until(async () => (await sent()).every((row) => row.sent_at !== null), 'all marked sent');
       await Promise.all(senders.map((started) => started.flush()));
       assert.deepEqual(
         inbox.mails.map((mail) => mail.messageId).sort(),
         ids.map((id) => `<job-${id}@jobs.example.com>`).sort(),
       );
+    });
+
+    test('a send slower than the claim is not taken over by the other sender meanwhile', async () => {
+      for (const started of senders.splice(0)) await started.stop();
+      const received: string[] = [];
+      // Each answer well within the socket timeout, the whole send longer than a claim (twice sendTimeoutMs).
+      const slowly = (done: () => void) => setTimeout(done, 250);
+      const slow = new SMTPServer({
+        authOptional: true,
+        disabledCommands: ['STARTTLS'],
+        logger: false,
+        onMailFrom: (_address, _session, done) => slowly(() => done()),
+        onRcptTo: (_address, _session, done) => slowly(() => done()),
+        onData: (stream, _session, done) => {
+          simpleParser(stream).then(
+            (mail) =>
+              slowly(() => {
+                received.push(mail.messageId ?? '?');
+                done();
+              }),
+            (error: Error) => done(error),
+          );
+        },
+      });
+      const slowPort = await freePort();
+      await new Promise<void>((resolve) => slow.listen(slowPort, '127.0.0.1', () => resolve()));
+      try {
+        const second = kind === 'postgres' ? await openDb({ url: testDatabaseUrl, schema: db.schema }) : db;
+        if (second !== db) extraDbs.push(second);
+        for (const onDb of [db, second]) {
+          const started = await startMailSender({
+            db: onDb,
+            jobTypes,
+            smtp: `smtp://127.0.0.1:${slowPort}`,
+            from: 'jobs@example.com',
+            publicUrl: 'https://jobs.example.com/',
+            retry: { baseMs: 40, maxMs: 200 },
+            sendTimeoutMs: 400,
+            pollMs: 50,
+            onError: () => {},
+          });
+          senders.push(started);
+        }
+        const ids = [await endJobMailedTo('alice@example.com'), await endJobMailedTo('bob@example.com')];
+        await until(async () => received.length >= 2, 'two mails', 15_000);
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        assert.deepEqual(received.sort(), ids.map((id) => `<job-${id}@jobs.example.com>`).sort());
+        const { rows } = await db.query<{ attempts: number }>(
+          `select attempts from mail_outbox where job_id = any($1::bigint[])`,
+          [ids],
+        );
+        assert.deepEqual(
+          rows.map((row) => row.attempts),
+          [1, 1],
+        );
+      } finally {
+        await new Promise<void>((resolve) => slow.close(() => resolve()));
+      }
     });
   });
 }
