@@ -208,7 +208,7 @@ export class RunningJob {
     // progress interval: each write carries every step, so a loop of 2,000 steps took 25 s writing one at a time.
     if (Date.now() - this.lastWriteAt >= this.options.progressIntervalMs) {
       this.dirty = true;
-      await this.write();
+      await this.write().catch(this.options.onError);
     } else this.changed();
   }
 
@@ -223,7 +223,7 @@ export class RunningJob {
       step: step?.status === 'running' ? step.name : null,
       at: new Date().toISOString(),
     });
-    if (this.pendingMessages.length >= maxPendingMessages) return this.write();
+    if (this.pendingMessages.length >= maxPendingMessages) return this.write().catch(this.options.onError);
     this.changed();
     return Promise.resolve();
   }
@@ -293,7 +293,7 @@ export class RunningJob {
     await this.started();
     const messages = this.pendingMessages.splice(0);
     try {
-      await insertJobMessages(this.options.db, this.options.workerId, this.id, messages);
+      await insertJobMessages(this.options.db, this.options.workerId, this.id, this.leaseId, messages);
     } catch (error) {
       // Kept for the next write (or the one before the completion): a message is never dropped on a failed write.
       this.pendingMessages.unshift(...messages);

@@ -33,13 +33,18 @@ export interface JobContext<Params extends JsonObject = JsonObject> {
   readonly locale: string;
   /** Throttled: call it as often as you like, the database sees a few writes a second at most. */
   progress(done: number, total?: number | null, message?: string | null): void;
-  /** `item`: the record concerned, copied as JSON when the call is made. */
+  /**
+   * `item`: the record concerned, copied as JSON when the call is made. Messages are written in batches; the promise
+   * waits when many are pending. It never rejects for a failed write (the worker's `onError` hears of it, and the
+   * messages go with the next write), so a handler may leave it un-awaited.
+   */
   info(message: string, item?: JsonObject | null): Promise<void>;
   warn(message: string, item?: JsonObject | null): Promise<void>;
   error(message: string, item?: JsonObject | null): Promise<void>;
   /**
    * Starts a named report step (the previous one ends); counters then apply to it. Shown at once, or with the
-   * throttled progress when steps come quicker. At most 1,000 per job: steps are stages, not items.
+   * throttled progress when steps come quicker. At most 1,000 per job: steps are stages, not items. Like the
+   * messages' promise, it never rejects for a failed write: the step goes with the next one.
    */
   step(name: string, label: string): Promise<void>;
   /** Adds to a counter of the current step (and the job's totals), e.g. `count('read')`. */

@@ -116,8 +116,11 @@ export function startWorker(options: WorkerOptions): Worker {
   const leases = new LeaseBook();
   const graceTimers = new Map<string, NodeJS.Timeout>();
   let pendingCompletions: Completion[] = [];
-  /** Handlers that returned, waiting for their last progress write before their completion is buffered. */
-  const handedOver = new Set<Promise<void>>();
+  /**
+   * Ends on their way to the database outside the completion buffer: handlers that returned, waiting for their last
+   * progress write before their completion is buffered, and forced interrupts. stop() waits for them.
+   */
+  const ending = new Set<Promise<void>>();
   let flushTimer: NodeJS.Timeout | null = null;
   let flushing: Promise<void> = Promise.resolve();
   /** The last claim found fewer jobs than it asked for: wait for a NOTIFY or the poll before claiming again. */
@@ -255,6 +258,7 @@ export function startWorker(options: WorkerOptions): Worker {
     });
     running.set(job.id, job);
     marker.track(job);
+    if (interruptsHeard.has(job.id)) interrupt(job.id);
     const definition = jobTypes.get(row.type) as JobTypeDefinition;
     // No closure of its own per job: under tsx every named one costs a defineProperty (5% of a drain's CPU).
     Promise.resolve()
@@ -273,9 +277,12 @@ export function startWorker(options: WorkerOptions): Worker {
       complete(completion);
       return;
     }
-    const completing = job.flushed().then(() => complete(completion));
-    handedOver.add(completing);
-    completing.finally(() => handedOver.delete(completing)).catch(onError);
+    track(job.flushed().then(() => complete(completion)));
+  }
+
+  function track(end: Promise<void>): void {
+    ending.add(end);
+    end.finally(() => ending.delete(end)).catch(onError);
   }
 
   function finish(job: RunningJob): void {
@@ -346,8 +353,15 @@ export function startWorker(options: WorkerOptions): Worker {
     );
   }
 
+  /**
+   * Interrupts heard for jobs not running here: one may be a job this worker's claim has just taken, whose rows are
+   * still on their way back. Its handler is aborted as it starts, not at the next heartbeat.
+   */
+  const interruptsHeard = new RecentIds(1_000);
+
   function interrupt(jobId: string): void {
     const job = running.get(jobId);
+    if (!job) interruptsHeard.add(jobId);
     if (!job || job.aborted) return;
     job.abort(new Error('The job was interrupted.'));
     const graceMs = jobTypes.get(job.type)?.interruptGraceMs ?? settings.interruptGraceMs;
@@ -356,7 +370,7 @@ export function startWorker(options: WorkerOptions): Worker {
       if (!running.has(jobId)) return;
       abandon(job);
       const [plan] = leases.plan([[job]]) as [LeasePlan];
-      afterLeaseWrite(() => forceInterruptJob(db, id, jobId, plan), plan);
+      track(afterLeaseWrite(() => forceInterruptJob(db, id, jobId, plan), plan));
     }, graceMs);
     graceTimers.set(jobId, timer);
   }
@@ -372,19 +386,18 @@ export function startWorker(options: WorkerOptions): Worker {
     const held = await heartbeat(db, id, ids, settings.leaseMs, leases.renewable());
     const statuses = new Map<string, string>();
     const unlisted = new Set<string>();
-    const missed: string[] = [];
+    const unstarted: Pick<ClaimedJobRow, 'id' | 'lease_id'>[] = [];
     for (const row of held) {
       const leaseId = row.lease_id;
       if (leaseId === null) statuses.set(row.id, row.status);
       else {
         unlisted.add(leaseId);
-        // Held here but never started: a hand-off whose NOTIFY was lost (e.g. while the listener reconnected).
-        if (!leases.has(leaseId) && !started.has(startKey({ id: row.id, lease_id: leaseId }))) missed.push(row.id);
+        unstarted.push({ id: row.id, lease_id: leaseId });
       }
     }
     // A lapsing lease that no longer holds unfinished jobs was recovered: nothing is left to know of it.
     for (const leaseId of leases.lapsing()) if (!unlisted.has(leaseId)) leases.forget(leaseId);
-    if (missed.length > 0 && !stopped) startHeld(missed);
+    if (unstarted.length > 0) startMissedHandOffs(unstarted);
     for (const jobId of ids) {
       const job = running.get(jobId);
       if (!job) continue;
@@ -393,6 +406,18 @@ export function startWorker(options: WorkerOptions): Worker {
       // Another worker recovered it (our lease lapsed): stop the handler, its result no longer counts.
       else if (status === undefined && !job.abandoned && running.has(jobId)) loseJob(job);
     }
+  }
+
+  /**
+   * Held here but never started: a hand-off whose NOTIFY was lost (e.g. while the listener reconnected). Or the
+   * lease of a claim whose rows are still on their way back: known once the claims in flight have returned. Taken
+   * for a hand-off, such a lease was released whole (the claim's slots counted twice), and its jobs ran twice.
+   */
+  function startMissedHandOffs(unstarted: Pick<ClaimedJobRow, 'id' | 'lease_id'>[]): void {
+    Promise.all(claims).then(() => {
+      const missed = unstarted.filter((row) => !leases.has(row.lease_id) && !started.has(startKey(row)));
+      if (missed.length > 0 && !stopped) startHeld(missed.map((row) => row.id));
+    });
   }
 
   function loseJob(job: RunningJob): void {
@@ -460,6 +485,8 @@ export function startWorker(options: WorkerOptions): Worker {
     await withdrawOffer(db, id).catch(onError);
     await Promise.all(unsubscribes.map((subscribed) => subscribed.then((unsubscribe) => unsubscribe(), onError)));
     await Promise.all([...claims, ...chores]);
+    // Again: a claim in flight that found the queue empty offered its free slots anew.
+    await withdrawOffer(db, id).catch(onError);
     if (running.size > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, graceMs);
@@ -475,7 +502,7 @@ export function startWorker(options: WorkerOptions): Worker {
       abandon(job);
     }
     for (const timer of graceTimers.values()) clearTimeout(timer);
-    await Promise.allSettled(handedOver);
+    await Promise.allSettled(ending);
     await flush();
     await Promise.all(leftover.map((job) => job.flushed()));
     // Releasing deletes every lease left, so no flush is needed to drop them: none may run once stop() returns.

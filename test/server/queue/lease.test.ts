@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import type { Db } from '../../../server/db/types.js';
 import { enqueueJob } from '../../../server/queue/enqueue.js';
 import { claimJobs } from '../../../server/queue/sql/claimJobs.js';
+import { insertJobMessages } from '../../../server/queue/sql/insertJobMessages.js';
 import { recoverExpiredLeases } from '../../../server/queue/sql/recoverExpiredLeases.js';
 import { dbKinds } from '../../support/db.js';
 import {
@@ -253,6 +254,40 @@ update jobs set status = 'failed', error_code = 'lease_expired', ended_at = now(
       await waitFor(async () => aborted && worker.running === 0);
       await worker.stop();
       assert.equal((await jobById(db, job.id)).status, 'failed');
+    });
+
+    test("messages written while a recovery commits go with the lost attempt's", {
+      skip: kind === 'pglite' && 'one connection: PGlite runs the two statements one after the other',
+    }, async () => {
+      const job = await enqueueJob(db, { type: 'retry', ...user, maxAttempts: 2 });
+      const [claimed] = await claimJobs(db, 'vanished-worker', ['retry'], 1, 100, 0);
+      await db.query(
+        `update jobs set status = 'running', host = 'vanished-worker', attempt = 1, started_at = now()
+           where id = $1::bigint`,
+        [job.id],
+      );
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const late = { level: 'warning' as const, message: 'Row 9 skipped.', item: null, step: null };
+      let writing: Promise<void> | null = null;
+      // Another host's recovery, caught before it commits: the worker's write starts meanwhile.
+      await db.transaction(async (tx) => {
+        assert.equal((await recoverExpiredLeases(tx)).length, 1);
+        writing = insertJobMessages(db, 'vanished-worker', job.id, claimed!.lease_id, [
+          { ...late, at: new Date().toISOString() },
+        ]);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      });
+      await writing;
+      const { rows } = await db.query<{ message: string }>(
+        `select message from job_messages where job_id = $1::bigint order by id`,
+        [job.id],
+      );
+      assert.deepEqual(
+        rows.map((row) => row.message.replace(/ during .*/, '')),
+        ['Worker vanished-worker stopped renewing its lease'],
+      );
+      const queued = await jobById(db, job.id);
+      assert.deepEqual([queued.status, queued.warnings], ['queued', 1]);
     });
   });
 }
