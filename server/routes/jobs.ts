@@ -85,7 +85,8 @@ export function jobListRoutes(services: Services): Hono<AppEnv> {
     const filters = filtersFrom(services, c.get('principal'), query);
     const binding = bindingOf({ filters, sort });
     const after = cursor ? (decodeCursor(cursor, binding, 2) as JobListKey) : null;
-    if (after && !isJobId(after[1])) throw malformedCursor();
+    // Every sort value is set (listJobs.ts): a null one was forged, and would compare as unknown (an empty page).
+    if (after && (after[0] === null || !isJobId(after[1]))) throw malformedCursor();
     const [page, total] = await Promise.all([
       listJobs(services.db, filters, { sort, after, limit }).catch((error: unknown) => {
         // The sort value is cast in the database: a forged one that is no timestamp fails there (SQLSTATE 22…).

@@ -184,6 +184,8 @@ for (const kind of dbKinds) {
         [k[0], '99999999999999999999'],
         [`${k[0]}\u0000`, k[1]],
         [k[0], '\ud800'],
+        [null, k[1]],
+        [k[0], null],
       ]) {
         const { status, body } = await world.call('carol', 'GET', `/jobs?limit=2&cursor=${forge(key)}`);
         assert.equal(status, 400, JSON.stringify(key));
