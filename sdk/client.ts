@@ -70,7 +70,8 @@ export interface RequeueOptions extends CallOptions {
 
 /**
  * A typed client of the jobs API. Every method throws {@link JobsApiError} when the server answers with an
- * error, and lets network errors (`TypeError`) and aborts through unchanged.
+ * error, or with something other than the JSON it promises (`code` `not_json`: a proxy's HTML sign-in page, say),
+ * and lets network errors (`TypeError`) and aborts through unchanged.
  */
 export interface JobsClient {
   /** The API root this client talks to. */
@@ -90,7 +91,10 @@ export interface JobsClient {
   launch(type: string, params?: Record<string, unknown>, options?: LaunchOptions): Promise<JobDetail>;
   /** One page of jobs. */
   listJobs(query?: ListJobsQuery, init?: CallOptions): Promise<JobPage>;
-  /** Every page of jobs from `query.cursor` (or the first) on, following `nextCursor` until it is null. */
+  /**
+   * Every page of jobs from `query.cursor` (or the first) on, following `nextCursor` until it is null. Throws when the
+   * server hands out a cursor a second time, which would otherwise loop for ever.
+   */
   pages(query?: ListJobsQuery, init?: CallOptions): AsyncIterableIterator<JobPage>;
   /** Every job matching `query`, across pages, fetched a page at a time as the loop asks for more. */
   jobs(query?: ListJobsQuery, init?: CallOptions): AsyncIterableIterator<Job>;
@@ -159,6 +163,25 @@ function newIdempotencyKey(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+/** `application/json`, `application/problem+json` and any other `+json` type. */
+const jsonMediaType = /^application\/([\w.-]+\+)?json$/i;
+
+/**
+ * Turns a success answer that is not JSON, where JSON was expected, into a {@link JobsApiError} naming the operation
+ * and what came instead. A proxy's sign-in page or an SPA's fallback `index.html` answers 200 in HTML, and parsing it
+ * would only throw a `SyntaxError` about a `<`.
+ */
+const expectJson: Middleware = {
+  async onResponse({ request, response, options, schemaPath }) {
+    if (options.parseAs !== 'json' || !response.ok || response.status === 204) return undefined;
+    const mediaType = response.headers.get('content-type')?.split(';')[0]?.trim();
+    // No content type at all is left to the parser: an empty body is fine there.
+    if (!mediaType || jsonMediaType.test(mediaType)) return undefined;
+    await response.body?.cancel();
+    throw JobsApiError.notJson(response, `${request.method} ${schemaPath}`);
+  },
+};
+
 function headersMiddleware(headers: NonNullable<JobsClientOptions['headers']>): Middleware {
   return {
     async onRequest({ request }) {
@@ -187,6 +210,7 @@ export function createJobsClient(options: JobsClientOptions): JobsClient {
     // The contract's list parameters are comma-separated (`status=failed,interrupted`).
     querySerializer: { array: { style: 'form', explode: false } },
   });
+  raw.use(expectJson);
   if (options.headers) raw.use(headersMiddleware(options.headers));
   const byId = (id: string) => ({ params: { path: { id } } });
 
@@ -195,7 +219,17 @@ export function createJobsClient(options: JobsClientOptions): JobsClient {
 
   async function* pages(query: ListJobsQuery = {}, init: CallOptions = {}) {
     let cursor = query.cursor;
+    // A server handing out a cursor it gave before would send this loop round for ever.
+    const used = new Set<string>();
     do {
+      if (cursor !== undefined) {
+        if (used.has(cursor)) {
+          throw new Error(
+            `GET /jobs handed out the cursor ${cursor} a second time; stopped paging rather than loop for ever`,
+          );
+        }
+        used.add(cursor);
+      }
       const page = await listJobs({ ...query, cursor }, init);
       yield page;
       cursor = page.nextCursor ?? undefined;
@@ -218,7 +252,17 @@ export function createJobsClient(options: JobsClientOptions): JobsClient {
       });
       return response;
     },
-    changedJobs: (updatedAfter, signal) => jobs({ updatedAfter, sort: '-createdAt', limit: 200 }, { signal }),
+    async changedJobs(updatedAfter, signal) {
+      const query = { updatedAfter, sort: '-createdAt', limit: 200 } as const;
+      // The first page is read apart for its answer, whose Date header is the server's clock.
+      const answer = raw.GET('/jobs', { params: { query }, signal });
+      const first = await unwrap(answer);
+      const changed = [...first.items];
+      if (first.nextCursor) {
+        for await (const job of jobs({ ...query, cursor: first.nextCursor }, { signal })) changed.push(job);
+      }
+      return { jobs: changed, response: (await answer).response };
+    },
   };
 
   return {
@@ -244,8 +288,16 @@ export function createJobsClient(options: JobsClientOptions): JobsClient {
     listMessages: (id, query = {}, init = {}) =>
       unwrap(raw.GET('/jobs/{id}/messages', { params: { path: { id }, query }, ...init })),
     artifactUrl: (id, name) => `${baseUrl}/jobs/${encodeURIComponent(id)}/artifacts/${encodeURIComponent(name)}`,
-    downloadArtifact: (id, name, init = {}) =>
-      unwrap(raw.GET('/jobs/{id}/artifacts/{name}', { params: { path: { id, name } }, parseAs: 'blob', ...init })),
+    downloadArtifact: async (id, name, init = {}) => {
+      const answer = raw.GET('/jobs/{id}/artifacts/{name}', {
+        params: { path: { id, name } },
+        parseAs: 'blob',
+        ...init,
+      });
+      // openapi-fetch hands out no data for a `Content-Length: 0` answer, but an empty file is still a file.
+      const blob: Blob | undefined = await unwrap(answer);
+      return blob ?? new Blob([], { type: (await answer).response.headers.get('content-type') ?? '' });
+    },
     exportJobsCsv: (query = {}, init = {}) =>
       unwrap(raw.GET('/jobs/export', { params: { query }, parseAs: 'text', ...init })),
     requeue: (id, { idempotencyKey, signal } = {}) =>

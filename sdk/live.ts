@@ -2,19 +2,21 @@
  * The live stream: one fetch-based SSE connection per base URL, shared by every subscriber on the page.
  *
  * fetch rather than `EventSource`, so the client's headers (a bearer token) go with it. SSE is parsed by
- * eventsource-parser parses SSE. The reconnection delay is ours (full jitter, one line): the exponential-backoff
+ * eventsource-parser. The reconnection delay is ours (full jitter, one line): the exponential-backoff
  * package did it first, but it ships CommonJS only, which a browser cannot import unbundled, and it was 7 KB of the
  * SDK's 26 KB minified. Also ours: the sharing, the progress coalescing and the polling fallback.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { JobsApiError } from './errors.js';
+import { JobsApiError, retryAfterOf } from './errors.js';
+import { eventsFor, finishedStatuses, isLaterId, parseEvent, serverTimeOf } from './liveEvents.js';
 import type { Job, JobStatus, StreamEvent } from './types.js';
 
 /**
  * - `connecting`: opening the stream for the first time;
  * - `open`: events flow;
  * - `reconnecting`: the stream dropped or failed to open, waiting to try again;
- * - `polling`: the server refused the stream (or kept failing), changes come from polling `GET /jobs`;
+ * - `polling`: the server refused the stream (or kept failing), changes come from polling `GET /jobs`; the stream is
+ *   tried again now and then, and replaces polling once it works;
  * - `stopped`: the server said 401/403; nothing more will come until every subscriber leaves and one comes back.
  */
 export type LiveState = 'connecting' | 'open' | 'reconnecting' | 'polling' | 'stopped';
@@ -36,10 +38,22 @@ export interface LiveOptions {
    */
   pollOverlap?: number;
   /**
+   * While polling, milliseconds until the stream is tried again; each failed try doubles the wait, up to 10 minutes.
+   * Default 60,000.
+   */
+  streamRetryInterval?: number;
+  /**
+   * Milliseconds without a byte on the stream, or without an answer to opening it, after which it is taken for dead
+   * (a proxy or NAT dropped it without closing it) and reopened. Default 45,000: three of the `: heartbeat` comments
+   * the contract asks servers to send every 15 s.
+   */
+  idleTimeout?: number;
+  /**
    * Reconnection backoff with full jitter: the n-th retry waits a random time up to
-   * `min(startingDelay × 2ⁿ, maxDelay)`, and never less than the server's `retry:` field.
-   * After `numOfAttempts` failed opens in a row the client falls back to polling.
-   * Defaults: 1,000 ms, 30,000 ms, 6 attempts. The count restarts after every successful open.
+   * `min(startingDelay × 2ⁿ, maxDelay)`, and never less than the server's `retry:` field or, after a 429 or 503, its
+   * `Retry-After` (up to 5 minutes). After `numOfAttempts` failures in a row the client falls back to polling.
+   * Defaults: 1,000 ms, 30,000 ms, 6 attempts. A stream that opens and ends without sending anything counts as a
+   * failure; the count restarts once a stream has sent something (an event or a heartbeat).
    */
   backoff?: { startingDelay?: number; maxDelay?: number; numOfAttempts?: number };
   /**
@@ -55,8 +69,8 @@ export interface LiveSource {
   readonly options: LiveOptions;
   /** `GET /events` with the client's headers; the body is left unread. */
   openStream(lastEventId: string | undefined, signal: AbortSignal): Promise<Response>;
-  /** Jobs changed after `updatedAfter`, across pages. */
-  changedJobs(updatedAfter: string, signal: AbortSignal): AsyncIterable<Job>;
+  /** Jobs changed after `updatedAfter`, across pages, with the answer to the first page (for its `Date`). */
+  changedJobs(updatedAfter: string, signal: AbortSignal): Promise<{ jobs: Job[]; response: Response }>;
 }
 
 type Listener = (event: StreamEvent) => void;
@@ -65,12 +79,32 @@ interface Subscriber {
   onState?: (state: LiveState) => void;
 }
 
+/** The state of a job last handed out to the listeners. */
+interface HandedOut {
+  status: JobStatus;
+  updatedAt: string;
+  /** Handed out by polling, so a replay of it by a stream resumed after polling is old news. */
+  byPolling: boolean;
+}
+
 /** Thrown to stop retrying: the server refused the caller (401/403). */
 class StreamForbidden extends Error {}
 /** Thrown to go straight to polling: the server has no stream to offer. */
 class StreamRefused extends Error {}
+/** Thrown when the stream answered an error that may pass, with the wait the server asked for. */
+class StreamUnavailable extends Error {
+  constructor(
+    status: number,
+    readonly retryAfter: number,
+  ) {
+    super(`stream answered ${status}`);
+  }
+}
 
-const finishedStatuses: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'interrupted']);
+/** The longest wait a `Retry-After` gets: a server asking for hours would otherwise leave the page stale. */
+const maxRetryAfter = 5 * 60_000;
+/** The longest wait between tries of the stream while polling. */
+const maxStreamRetryInterval = 10 * 60_000;
 
 /** The only page-wide state of the SDK: the open connections, by base URL. */
 const connections = new Map<string, LiveConnection>();
@@ -117,8 +151,21 @@ class LiveConnection {
   #state: LiveState = 'connecting';
   #lastEventId: string | undefined;
   #retryFloor = 0;
-  /** The newest `updatedAt` the server sent, where polling picks up; server time avoids clock skew. */
+  /**
+   * The newest `updatedAt` the server sent, else its clock (`Date` header) when it first answered: where polling
+   * picks up. Server time, so that the client's clock being off loses no change.
+   */
   #lastUpdatedAt: string | undefined;
+  /**
+   * The state last handed out of each job changed within `pollOverlap` of `#lastUpdatedAt`, in about the order of
+   * their `updatedAt`: polling skips what was handed out already, and a stream resumed after polling what polling told.
+   */
+  readonly #handedOut = new Map<string, HandedOut>();
+  /**
+   * Every change stamped up to this instant has been handed out by polling (or a later state of its job): the
+   * newest `updatedAt` polling handed out, less `pollOverlap`. Server time only; never the client's clock.
+   */
+  #polledUpTo: number | undefined;
 
   constructor(source: LiveSource) {
     this.#source = source;
@@ -126,7 +173,7 @@ class LiveConnection {
 
   add(subscriber: Subscriber): void {
     this.#subscribers.add(subscriber);
-    subscriber.onState?.(this.#state);
+    callSafely(() => subscriber.onState?.(this.#state));
   }
 
   /** Returns how many subscribers remain. */
@@ -153,53 +200,116 @@ class LiveConnection {
 
   async #run(): Promise<void> {
     const { signal } = this.#abort;
-    const { startingDelay = 1000, maxDelay = 30_000, numOfAttempts = 6 } = this.#source.options.backoff ?? {};
-    // Failures to open in a row; a stream that opened and then dropped starts the count again.
-    let failures = 0;
+    const retryInterval = this.#source.options.streamRetryInterval ?? 60_000;
+    // Polling spells in a row with no word from the stream in between; each one doubles the wait for the next try.
+    let spells = 0;
     try {
-      while (!signal.aborted) {
-        try {
-          await this.#connectOnce(signal);
-          failures = 0;
-        } catch (error) {
-          if (signal.aborted || error instanceof StreamForbidden || error instanceof StreamRefused) throw error;
-          failures += 1;
-          if (failures >= numOfAttempts) throw error;
-        }
-        if (signal.aborted) return;
-        this.#setState('reconnecting');
-        const fullJitter = Math.random() * Math.min(maxDelay, startingDelay * 2 ** failures);
-        await sleep(Math.max(this.#retryFloor, fullJitter), signal);
+      for (;;) {
+        if (await this.#stream(signal, spells > 0)) spells = 0;
+        // Refused, or failed too often in a row: keep the page current by polling, and try the stream again later.
+        await this.#poll(
+          signal,
+          Math.min(retryInterval * 2 ** spells, Math.max(retryInterval, maxStreamRetryInterval)),
+        );
+        spells += 1;
       }
     } catch (error) {
       if (signal.aborted) return;
       if (error instanceof StreamForbidden) return this.#setState('stopped');
-      // Refused, or failed numOfAttempts times in a row: keep the page current by polling instead.
-      await this.#poll(signal);
+      throw error;
     }
   }
 
-  /** Opens the stream and reads it until it ends or breaks; throws when it cannot be opened. */
-  async #connectOnce(signal: AbortSignal): Promise<void> {
+  /**
+   * Reads the stream, reconnecting with backoff, until it is refused or fails `numOfAttempts` times in a row;
+   * back from polling, a single failure is enough. Returns whether it sent anything. Throws `StreamForbidden`.
+   */
+  async #stream(signal: AbortSignal, afterPolling: boolean): Promise<boolean> {
+    const { startingDelay = 1000, maxDelay = 30_000, numOfAttempts = 6 } = this.#source.options.backoff ?? {};
+    let failures = afterPolling ? numOfAttempts - 1 : 0;
+    let heard = false;
+    for (;;) {
+      let retryAfter = 0;
+      try {
+        // Back from polling with no event to resume from, the server replays nothing: a last poll fills the gap.
+        const catchUp = afterPolling && !heard && this.#lastEventId === undefined;
+        if (await this.#connectOnce(signal, catchUp)) {
+          heard = true;
+          failures = 0;
+        } else {
+          // Opened and closed without a word (a server accepting streams and dropping them): not a working stream.
+          failures += 1;
+        }
+      } catch (error) {
+        if (signal.aborted || error instanceof StreamForbidden) throw error;
+        if (error instanceof StreamRefused) return heard;
+        if (error instanceof StreamUnavailable) retryAfter = Math.min(error.retryAfter, maxRetryAfter);
+        failures += 1;
+      }
+      if (failures >= numOfAttempts) return heard;
+      signal.throwIfAborted();
+      this.#setState('reconnecting');
+      const fullJitter = Math.random() * Math.min(maxDelay, startingDelay * 2 ** failures);
+      await sleep(Math.max(this.#retryFloor, retryAfter, fullJitter), signal);
+    }
+  }
+
+  /**
+   * Opens the stream and reads it until it ends, breaks or stays silent for `idleTimeout`; throws when it cannot be
+   * opened. With `catchUp`, polls once between opening and reading. Returns whether the stream sent anything.
+   */
+  async #connectOnce(signal: AbortSignal, catchUp: boolean): Promise<boolean> {
     signal.throwIfAborted();
-    const response = await this.#source.openStream(this.#lastEventId, signal);
-    const { status } = response;
-    if (status === 401 || status === 403) throw new StreamForbidden(`stream answered ${status}`);
-    const isEventStream = response.headers.get('content-type')?.startsWith('text/event-stream');
-    // 404/405/501: this backend has no stream. A 200 that is not an event stream is usually an SPA fallback page.
-    if (status === 404 || status === 405 || status === 501 || (response.ok && !isEventStream)) {
-      // openapi-fetch has read an error's body already; only an unwanted 200 still holds one open.
-      if (response.ok) await response.body?.cancel();
-      throw new StreamRefused(`stream answered ${status} ${response.headers.get('content-type')}`);
+    const attempt = new AbortController();
+    const abortAttempt = () => attempt.abort(signal.reason);
+    signal.addEventListener('abort', abortAttempt, { once: true });
+    const idleTimeout = this.#source.options.idleTimeout ?? 45_000;
+    let idleTimer: ReturnType<typeof setTimeout> | undefined;
+    const stillAlive = () => {
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => attempt.abort(new Error(`stream silent for ${idleTimeout} ms`)), idleTimeout);
+    };
+    try {
+      stillAlive();
+      const response = await this.#source.openStream(this.#lastEventId, attempt.signal);
+      this.#lastUpdatedAt ??= serverTimeOf(response.headers);
+      const { status } = response;
+      if (status === 401 || status === 403) throw new StreamForbidden(`stream answered ${status}`);
+      const isEventStream = response.headers.get('content-type')?.startsWith('text/event-stream');
+      // 404/405/501: this backend has no stream. A 200 that is not an event stream is usually an SPA fallback page.
+      if (status === 404 || status === 405 || status === 501 || (response.ok && !isEventStream)) {
+        // openapi-fetch has read an error's body already; only an unwanted 200 still holds one open.
+        if (response.ok) await response.body?.cancel();
+        throw new StreamRefused(`stream answered ${status} ${response.headers.get('content-type')}`);
+      }
+      if (!response.ok || !response.body) throw new StreamUnavailable(status, retryAfterOf(response.headers) ?? 0);
+      if (catchUp) {
+        // The stream holds what happens from now on while the poll reads what changed before.
+        await this.#pollOnce(attempt.signal).catch(async (error: unknown) => {
+          await response.body?.cancel();
+          throw error;
+        });
+        stillAlive();
+      }
+      this.#setState('open');
+      return await this.#read(response.body, attempt.signal, stillAlive);
+    } finally {
+      clearTimeout(idleTimer);
+      signal.removeEventListener('abort', abortAttempt);
     }
-    if (!response.ok || !response.body) throw new Error(`stream answered ${status}`);
-    this.#setState('open');
-    await this.#read(response.body, signal);
   }
 
-  async #read(body: ReadableStream<Uint8Array>, signal: AbortSignal): Promise<void> {
+  /** Reads the stream until it ends or breaks, calling `stillAlive` at each chunk; returns whether it sent anything. */
+  async #read(body: ReadableStream<Uint8Array>, signal: AbortSignal, stillAlive: () => void): Promise<boolean> {
+    let heard = false;
     const parser = createParser({
-      onEvent: (message) => this.#receive(message),
+      onEvent: (message) => {
+        heard = true;
+        this.#receive(message);
+      },
+      onComment: () => {
+        heard = true;
+      },
       onRetry: (milliseconds) => {
         this.#retryFloor = milliseconds;
       },
@@ -212,11 +322,13 @@ class LiveConnection {
     try {
       for (;;) {
         const { done, value } = await reader.read();
-        if (done) return;
+        if (done) return heard;
+        stillAlive();
         parser.feed(decoder.decode(value, { stream: true }));
       }
     } catch {
       // A broken connection is a drop like a clean end: the caller reconnects either way.
+      return heard;
     } finally {
       signal.removeEventListener('abort', cancel);
     }
@@ -231,11 +343,38 @@ class LiveConnection {
       if (this.#lastEventId !== undefined && !isLaterId(message.id, this.#lastEventId)) return;
       this.#lastEventId = message.id;
     }
-    if (!event) return;
-    if ('job' in event && !(Date.parse(event.job.updatedAt) <= Date.parse(this.#lastUpdatedAt ?? ''))) {
-      this.#lastUpdatedAt = event.job.updatedAt;
-    }
+    if (!event || this.#toldByPolling(event)) return;
     this.#dispatch(event);
+    if ('job' in event) this.#remember(event.job, false);
+  }
+
+  /** Whether polling already handed out what this event tells: a stream resumed after polling replays it. */
+  #toldByPolling(event: StreamEvent): boolean {
+    if (this.#polledUpTo === undefined) return false;
+    if (event.type === 'job.progress') {
+      // Progress replayed from before the job's end would undo it.
+      const known = this.#handedOut.get(event.jobId);
+      return known?.byPolling === true && finishedStatuses.has(known.status);
+    }
+    if (!('job' in event)) return false;
+    const stamp = Date.parse(event.job.updatedAt);
+    const known = this.#handedOut.get(event.job.id);
+    return stamp <= this.#polledUpTo || (known?.byPolling === true && stamp <= Date.parse(known.updatedAt));
+  }
+
+  /** Records the job's state as handed out, moves `#lastUpdatedAt` on, and forgets states older than the overlap. */
+  #remember(job: Job, byPolling: boolean): void {
+    // Deleted first, so that the map stays in about the order of `updatedAt` and is pruned from its start.
+    this.#handedOut.delete(job.id);
+    this.#handedOut.set(job.id, { status: job.status, updatedAt: job.updatedAt, byPolling });
+    if (!(Date.parse(job.updatedAt) <= Date.parse(this.#lastUpdatedAt ?? ''))) this.#lastUpdatedAt = job.updatedAt;
+    const overlap = this.#source.options.pollOverlap ?? 5_000;
+    if (byPolling) this.#polledUpTo = Math.max(this.#polledUpTo ?? -Infinity, Date.parse(job.updatedAt) - overlap);
+    const forgetBefore = Date.parse(this.#lastUpdatedAt ?? '') - overlap;
+    for (const [id, state] of this.#handedOut) {
+      if (!(Date.parse(state.updatedAt) < forgetBefore)) break;
+      this.#handedOut.delete(id);
+    }
   }
 
   #dispatch(event: StreamEvent): void {
@@ -268,91 +407,65 @@ class LiveConnection {
 
   #deliver(event: StreamEvent): void {
     for (const subscriber of [...this.#subscribers]) {
+      // Once a listener closed the connection (closeLive), nobody hears more, the rest of a chunk or poll included.
+      if (this.#abort.signal.aborted) return;
       // One that unsubscribed while an earlier listener ran must not hear this event.
       if (!this.#subscribers.has(subscriber)) continue;
-      try {
-        subscriber.listener(event);
-      } catch (error) {
-        rethrowLater(error);
-      }
+      callSafely(() => subscriber.listener(event));
     }
   }
 
   #setState(state: LiveState): void {
     if (state === this.#state) return;
     this.#state = state;
-    for (const subscriber of [...this.#subscribers]) subscriber.onState?.(state);
+    for (const subscriber of [...this.#subscribers]) callSafely(() => subscriber.onState?.(state));
+  }
+
+  /** Polls for `duration` milliseconds, then returns so that the stream is tried again. Throws `StreamForbidden`. */
+  async #poll(signal: AbortSignal, duration: number): Promise<void> {
+    this.#setState('polling');
+    const interval = this.#source.options.pollInterval ?? 10_000;
+    const until = performance.now() + duration;
+    for (;;) {
+      let wait = interval;
+      try {
+        await this.#pollOnce(signal);
+      } catch (error) {
+        if (signal.aborted) throw error;
+        if (error instanceof JobsApiError && (error.status === 401 || error.status === 403)) {
+          throw new StreamForbidden(`polling answered ${error.status}`);
+        }
+        // Anything else (network, 5xx) only delays the catch-up: the next poll asks from the same instant.
+        if (error instanceof JobsApiError && error.retryAfter)
+          wait = Math.max(wait, Math.min(error.retryAfter, maxRetryAfter));
+      }
+      const left = until - performance.now();
+      if (left <= 0) return;
+      await sleep(Math.min(wait, left), signal);
+    }
   }
 
   /**
-   * Polls `GET /jobs?updatedAfter=…` and turns each changed job into the event the stream would have sent:
+   * Polls `GET /jobs?updatedAfter=…` once and turns each changed job into the event the stream would have sent:
    * `job.created` for a job created since the last poll, `job.finished` when it reached a final status,
    * `job.updated` otherwise.
    */
-  async #poll(signal: AbortSignal): Promise<void> {
-    this.#setState('polling');
-    const interval = this.#source.options.pollInterval ?? 10_000;
+  async #pollOnce(signal: AbortSignal): Promise<void> {
     const overlap = this.#source.options.pollOverlap ?? 5_000;
-    const knownStatuses = new Map<string, JobStatus>();
-    /** The `updatedAt` of each job handed out within the overlap, so that reading it again hands out nothing. */
-    const handedOut = new Map<string, string>();
-    let since = this.#lastUpdatedAt ?? new Date().toISOString();
-    while (!signal.aborted) {
-      try {
-        const from = new Date(Date.parse(since) - overlap).toISOString();
-        const changed: Job[] = [];
-        for await (const job of this.#source.changedJobs(from, signal)) {
-          if (handedOut.get(job.id) !== job.updatedAt) changed.push(job);
-        }
-        changed.sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt));
-        for (const job of changed) {
-          for (const event of eventsFor(job, knownStatuses.get(job.id), since)) this.#dispatch(event);
-          knownStatuses.set(job.id, job.status);
-          handedOut.set(job.id, job.updatedAt);
-        }
-        const newest = changed.at(-1);
-        if (newest && Date.parse(newest.updatedAt) > Date.parse(since)) since = newest.updatedAt;
-        const forgetBefore = Date.parse(since) - overlap;
-        for (const [id, updatedAt] of handedOut) if (Date.parse(updatedAt) < forgetBefore) handedOut.delete(id);
-      } catch (error) {
-        if (signal.aborted) return;
-        if (error instanceof JobsApiError && (error.status === 401 || error.status === 403)) {
-          return this.#setState('stopped');
-        }
-        // Anything else (network, 5xx) only delays the catch-up: the next poll asks from the same instant.
-      }
-      await sleep(interval, signal).catch(() => {});
+    // The server's clock is unknown until it answers: ask by the client's this once, the answer's Date corrects it.
+    const asked = this.#lastUpdatedAt ?? new Date().toISOString();
+    const answer = await this.#source.changedJobs(new Date(Date.parse(asked) - overlap).toISOString(), signal);
+    this.#lastUpdatedAt ??= serverTimeOf(answer.response.headers) ?? asked;
+    const since = Date.parse(this.#lastUpdatedAt);
+    const changed = answer.jobs.filter(
+      (job) => Date.parse(job.updatedAt) > since - overlap && this.#handedOut.get(job.id)?.updatedAt !== job.updatedAt,
+    );
+    changed.sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt));
+    for (const job of changed) {
+      for (const event of eventsFor(job, this.#handedOut.get(job.id)?.status, since, overlap)) this.#dispatch(event);
+      this.#remember(job, true);
     }
   }
-}
-
-function eventsFor(job: Job, previousStatus: JobStatus | undefined, since: string): StreamEvent[] {
-  const events: StreamEvent[] = [];
-  const isNew = previousStatus === undefined && Date.parse(job.createdAt) > Date.parse(since);
-  if (isNew) events.push({ type: 'job.created', job });
-  const finishedNow = finishedStatuses.has(job.status) && !finishedStatuses.has(previousStatus ?? '');
-  if (finishedNow) events.push({ type: 'job.finished', job });
-  else if (!isNew) events.push({ type: 'job.updated', job });
-  return events;
-}
-
-/** The event in `data`, or undefined when it is not a JSON object with a `type` (skipped, never fatal). */
-function parseEvent(data: string): StreamEvent | undefined {
-  try {
-    const value: unknown = JSON.parse(data);
-    if (typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string') {
-      return value as StreamEvent;
-    }
-  } catch {
-    // Not JSON: skipped like any event the client cannot use.
-  }
-  return undefined;
-}
-
-/** Event IDs are increasing decimal strings (contract `EventId`); anything else is not compared. */
-function isLaterId(id: string, than: string): boolean {
-  if (!/^\d+$/.test(id) || !/^\d+$/.test(than)) return true;
-  return id.length !== than.length ? id.length > than.length : id > than;
 }
 
 function nextFrame(flush: () => void): () => void {
@@ -385,4 +498,13 @@ function rethrowLater(error: unknown): void {
   setTimeout(() => {
     throw error;
   });
+}
+
+/** Calls a subscriber's callback; what it throws is reported and stops neither the other subscribers nor the stream. */
+function callSafely(callback: () => void): void {
+  try {
+    callback();
+  } catch (error) {
+    rethrowLater(error);
+  }
 }

@@ -132,6 +132,23 @@ describe('listing jobs', () => {
     );
   });
 
+  test('pages() stops with an error when the server hands out a cursor it gave before', async () => {
+    const { client, requests } = setup((request) => {
+      const cursor = new URL(request.url).searchParams.get('cursor');
+      // Without the check the loop would never end; this ends it after ten pages so the test fails instead.
+      if (requests.length >= 10) return json(page([], null));
+      return json(page([String(requests.length)], cursor === null ? 'c2' : cursor === 'c2' ? 'c3' : 'c2'));
+    });
+    const ids: string[] = [];
+    await assert.rejects(
+      async () => {
+        for await (const each of client.pages()) ids.push(...each.items.map((j) => j.id));
+      },
+      { message: 'GET /jobs handed out the cursor c2 a second time; stopped paging rather than loop for ever' },
+    );
+    assert.deepEqual(ids, ['1', '2', '3'], 'the pages before the repeat were yielded');
+  });
+
   test('jobs() yields every job across pages, fetching lazily', async () => {
     const { client, requests } = setup((request) =>
       new URL(request.url).searchParams.get('cursor') ? json(page(['3'], null)) : json(page(['1', '2'], 'next')),
@@ -219,6 +236,16 @@ describe('one job', () => {
     const blob = await client.downloadArtifact('1042', 'export.csv');
     assert.equal(await blob.text(), 'a,b\n');
     assert.equal(only().url, client.artifactUrl('1042', 'export.csv'));
+  });
+
+  test('downloadArtifact() resolves an empty Blob for an empty file', async () => {
+    const { client } = setup(
+      () => new Response('', { headers: { 'content-type': 'text/csv', 'content-length': '0' } }),
+    );
+    const blob = await client.downloadArtifact('1042', 'empty.csv');
+    assert.ok(blob instanceof Blob);
+    assert.equal(blob.size, 0);
+    assert.equal(blob.type, 'text/csv');
   });
 });
 

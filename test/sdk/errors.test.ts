@@ -79,6 +79,67 @@ describe('JobsApiError', () => {
     assert.equal(error.problem.title, 'HTTP 504');
   });
 
+  test('a 200 that is not JSON (a proxy’s sign-in page) is a JobsApiError saying what was expected', async () => {
+    // Outside the contract on purpose, so this fetch is not contract-checked.
+    const client = createJobsClient({
+      baseUrl,
+      fetch: async () =>
+        new Response('<!doctype html><title>Sign in</title>', {
+          headers: { 'content-type': 'text/html; charset=utf-8' },
+        }),
+    });
+    const error = await rejection(client.listJobs());
+    assert.ok(error instanceof JobsApiError, `got ${String(error)}`);
+    assert.equal(error.message, 'expected JSON from GET /jobs, got text/html');
+    assert.equal(error.status, 200);
+  });
+
+  test('problem details from elsewhere keep all their members, and the status is the HTTP one', async () => {
+    const invalidParams = [{ name: 'age', reason: 'must be a positive integer' }];
+    const body = {
+      type: 'https://example.net/validation-error',
+      title: 'Your request is not valid.',
+      status: 422,
+      detail: 'age is wrong',
+      'invalid-params': invalidParams,
+    };
+    const client = createJobsClient({
+      baseUrl,
+      fetch: async () =>
+        new Response(JSON.stringify(body), { status: 400, headers: { 'content-type': 'application/problem+json' } }),
+    });
+    const error = await rejection(client.me());
+    assert.ok(error instanceof JobsApiError);
+    assert.equal(error.status, 400, 'the HTTP status, not the body’s');
+    assert.equal(error.message, 'age is wrong');
+    assert.equal(error.code, 'http_400');
+    assert.deepEqual(error.problem['invalid-params'], invalidParams);
+    assert.equal(error.problem.title, 'Your request is not valid.');
+    assert.equal(error.problem.status, 422, 'the body as it was sent');
+  });
+
+  test('retryAfter is the wait Retry-After asks for: seconds, or an HTTP date read against the answer’s Date', async () => {
+    const answering = (headers: Record<string, string>) =>
+      createJobsClient({
+        baseUrl,
+        fetch: async () => {
+          const answer = problem(503, 'service_unavailable');
+          for (const [name, value] of Object.entries(headers)) answer.headers.set(name, value);
+          return answer;
+        },
+      });
+    const inSeconds = await rejection(answering({ 'retry-after': '120' }).me());
+    // The server's clock is a day off the client's; only the difference between its two dates counts.
+    const byDate = await rejection(
+      answering({ date: 'Mon, 23 Nov 2026 09:15:00 GMT', 'retry-after': 'Mon, 23 Nov 2026 09:15:30 GMT' }).me(),
+    );
+    const without = await rejection(answering({}).me());
+    assert.deepEqual(
+      [inSeconds, byDate, without].map((error) => (error as JobsApiError).retryAfter),
+      [120_000, 30_000, undefined],
+    );
+  });
+
   test('a network failure stays a TypeError', async () => {
     const client = createJobsClient({
       baseUrl,

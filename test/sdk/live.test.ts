@@ -32,8 +32,8 @@ function manualFrames() {
 }
 
 /** Waits for a condition the code under test reaches asynchronously; fails after a deadline, never sleeps blindly. */
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 2000;
+async function waitFor(condition: () => boolean, what: string, withinMs = 2000): Promise<void> {
+  const deadline = Date.now() + withinMs;
   while (!condition()) {
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 1));
@@ -71,6 +71,33 @@ const updated = (id: string, updatedAt = '2026-11-23T09:15:30Z') => ({
   job: job({ id, updatedAt }),
 });
 const idsOf = (events: StreamEvent[]) => events.map((event) => ('job' in event ? event.job.id : event.type));
+const pageOf = (...jobs: ReturnType<typeof job>[]) =>
+  json({ items: jobs, nextCursor: null, total: { value: jobs.length, exact: true } });
+const typesAndIds = (events: StreamEvent[]) =>
+  events.map((event) => `${event.type} ${'job' in event ? event.job.id : 'jobId' in event ? event.jobId : ''}`);
+
+/** The same answer with more headers (Date, Retry-After), which the fake stream and problem() do not set. */
+function withHeaders(response: Response, headers: Record<string, string>): Response {
+  const merged = new Headers(response.headers);
+  for (const [name, value] of Object.entries(headers)) merged.set(name, value);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers: merged });
+}
+
+/** One SSE frame, as FakeEventStream.send writes it, to put several in one write. */
+function sseFrame(data: { type: string }, id: string): string {
+  return `id: ${id}\nevent: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/**
+ * Collects what the SDK reports as uncaught (a listener's exception, rethrown outside the stream's loop), so the
+ * test can check it instead of the runner failing on it.
+ */
+function captureUncaught(): unknown[] {
+  const reported: unknown[] = [];
+  process.setUncaughtExceptionCaptureCallback((error) => reported.push(error));
+  cleanups.push(() => process.setUncaughtExceptionCaptureCallback(null));
+  return reported;
+}
 
 describe('subscribe(): reconnection', () => {
   test('after a dropped connection it resumes with Last-Event-ID, delivering no event twice', async () => {
@@ -126,6 +153,86 @@ describe('subscribe(): reconnection', () => {
     await waitFor(() => states.at(-1) === 'polling', 'polling');
     assert.equal(api.streamRequests().length, 3);
     assert.deepEqual(states, ['connecting', 'reconnecting', 'polling']);
+  });
+
+  test('a stream that opens and ends without a word counts as a failure, so the backoff grows and polling takes over', async () => {
+    const api = fakeApi(
+      () => {
+        const stream = new FakeEventStream();
+        stream.end();
+        return stream.response;
+      },
+      () => pageOf(),
+    );
+    const { states } = listen({
+      baseUrl: freshBaseUrl(),
+      fetch: api.fetch,
+      live: { backoff: { ...fastBackoff, numOfAttempts: 3 }, pollInterval: 1000 },
+    });
+    await waitFor(() => states.at(-1) === 'polling', 'polling');
+    assert.equal(api.streamRequests().length, 3);
+  });
+
+  test('a heartbeat counts as a word: a stream that sent one restarts the count', async () => {
+    const api = fakeApi(
+      () => {
+        const stream = new FakeEventStream();
+        stream.write(': heartbeat\n\n');
+        stream.end();
+        return stream.response;
+      },
+      () => pageOf(),
+    );
+    const { states } = listen({
+      baseUrl: freshBaseUrl(),
+      fetch: api.fetch,
+      live: { backoff: { ...fastBackoff, numOfAttempts: 2 } },
+    });
+    await waitFor(() => api.streamRequests().length >= 5, 'five connections');
+    assert.ok(!states.includes('polling'), `states: ${states.join(', ')}`);
+  });
+
+  test('a stream silent for longer than idleTimeout is taken for dead and reopened', async () => {
+    const api = fakeApi();
+    listen({ baseUrl: freshBaseUrl(), fetch: api.fetch, live: { backoff: fastBackoff, idleTimeout: 50 } });
+    await waitFor(() => api.streams.length >= 2, 'a second connection');
+    await api.streams[0]!.cancelled;
+    assert.equal(api.streamRequests()[0]!.signal.aborted, true, 'the silent request was aborted');
+  });
+
+  test('an open that gets no answer at all is given up after idleTimeout too', async () => {
+    const api = fakeApi(
+      (request) =>
+        new Promise((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason))),
+    );
+    listen({ baseUrl: freshBaseUrl(), fetch: api.fetch, live: { backoff: fastBackoff, idleTimeout: 50 } });
+    await waitFor(() => api.streamRequests().length >= 2, 'a second try');
+    assert.equal(api.streamRequests()[0]!.signal.aborted, true);
+  });
+
+  test('heartbeats keep a quiet stream open', async () => {
+    const api = fakeApi();
+    const { states } = listen({ baseUrl: freshBaseUrl(), fetch: api.fetch, live: { idleTimeout: 150 } });
+    await waitFor(() => states.at(-1) === 'open', 'the stream to open');
+    // A heartbeat every 15 ms, a tenth of the timeout, for three times the timeout.
+    for (let beat = 0; beat < 30; beat++) {
+      api.streams[0]!.write(': heartbeat\n\n');
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+    assert.equal(api.streams.length, 1);
+    assert.equal(states.at(-1), 'open');
+  });
+
+  test('a 503 with Retry-After delays the next try by that long', async () => {
+    const answeredAt: number[] = [];
+    const api = fakeApi(() => {
+      answeredAt.push(performance.now());
+      if (answeredAt.length > 1) return new FakeEventStream().response;
+      return withHeaders(problem(503, 'service_unavailable'), { 'retry-after': '1' });
+    });
+    const { states } = listen({ baseUrl: freshBaseUrl(), fetch: api.fetch, live: { backoff: fastBackoff } });
+    await waitFor(() => states.at(-1) === 'open', 'the stream to open after the wait', 4000);
+    assert.ok(answeredAt[1]! - answeredAt[0]! >= 950, `waited ${answeredAt[1]! - answeredAt[0]!} ms`);
   });
 
   for (const status of [401, 403]) {
@@ -245,6 +352,64 @@ describe('subscribe(): events', () => {
     assert.equal(events.length, 2, 'no stale progress after the job finished');
   });
 
+  test('closeLive() from a listener stops delivery at once, even of events read in the same chunk', async () => {
+    const api = fakeApi();
+    const client = createJobsClient({ baseUrl: freshBaseUrl(), fetch: api.fetch });
+    const received: string[][] = [[], []];
+    const states: LiveState[] = [];
+    const onEvent = (event: StreamEvent) => {
+      received[0]!.push(idsOf([event])[0]!);
+      client.closeLive();
+    };
+    cleanups.push(client.subscribe(onEvent, { onState: (state) => states.push(state) }));
+    cleanups.push(client.subscribe((event) => received[1]!.push(idsOf([event])[0]!)));
+    await waitFor(() => states.at(-1) === 'open', 'the stream to open');
+    // One write, so that a single read hands all three events to the parser.
+    api.streams[0]!.write(['1', '2', '3'].map((id) => sseFrame(updated(id), id)).join(''));
+    await api.streams[0]!.cancelled;
+    assert.deepEqual(received, [['1'], []]);
+    assert.equal(states.at(-1), 'stopped');
+  });
+
+  test('a listener that unsubscribes itself hears nothing more of the chunk', async () => {
+    const api = fakeApi();
+    const client = createJobsClient({ baseUrl: freshBaseUrl(), fetch: api.fetch });
+    const received: string[] = [];
+    const states: LiveState[] = [];
+    cleanups.push(client.subscribe(() => {}, { onState: (state) => states.push(state) }));
+    const unsubscribe = client.subscribe((event) => {
+      received.push(idsOf([event])[0]!);
+      unsubscribe();
+    });
+    await waitFor(() => states.at(-1) === 'open', 'the stream to open');
+    api.streams[0]!.write(['1', '2', '3'].map((id) => sseFrame(updated(id), id)).join(''));
+    api.streams[0]!.send(updated('4'), { id: '4' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(received, ['1']);
+  });
+
+  test('a subscriber whose callbacks throw is reported, and the other subscribers and the stream carry on', async () => {
+    const reported = captureUncaught();
+    const api = fakeApi();
+    const baseUrl = freshBaseUrl();
+    const failure = new Error('a bug in a listener');
+    const client = createJobsClient({ baseUrl, fetch: api.fetch });
+    const fail = () => {
+      throw failure;
+    };
+    // The first subscriber opens the stream, and its onState throws at once, on `connecting`.
+    cleanups.push(client.subscribe(fail, { onState: fail }));
+    const other = listen({ baseUrl, fetch: api.fetch });
+    await waitFor(() => other.states.at(-1) === 'open', 'the stream to open');
+    api.streams[0]!.send(updated('1'), { id: '1' });
+    api.streams[0]!.send(updated('2'), { id: '2' });
+    await waitFor(() => other.events.length === 2, 'both events for the other subscriber');
+    // `connecting` and `open` to onState, two events to the listener.
+    await waitFor(() => reported.length === 4, 'each exception reported');
+    assert.ok(reported.every((error) => error === failure));
+    assert.equal(api.streamRequests().length, 1, 'the stream was not dropped');
+  });
+
   test('invalid JSON is skipped, unknown event types are passed through, comments ignored', async () => {
     const api = fakeApi();
     const { events, states } = listen({ baseUrl: freshBaseUrl(), fetch: api.fetch });
@@ -347,6 +512,214 @@ describe('subscribe(): polling fallback', () => {
         'job.finished 7',
       ],
     );
+  });
+
+  test('polling repeats no job.finished the stream delivered, and tells of a finished job changing again as updated', async () => {
+    const finishedAt = '2026-11-23T09:15:30Z';
+    const finished = job({ id: '1042', status: 'succeeded', endedAt: finishedAt, updatedAt: finishedAt });
+    let opened = false;
+    let polls = 0;
+    const api = fakeApi(
+      () => {
+        if (opened) return problem(404, 'not_found');
+        opened = true;
+        const stream = new FakeEventStream();
+        stream.send({ type: 'job.finished', job: finished }, { id: '1' });
+        stream.end();
+        return stream.response;
+      },
+      () => {
+        polls += 1;
+        if (polls === 1) {
+          const lateAt = '2026-11-23T09:15:28Z';
+          // Read again within the overlap, unchanged; and one that finished before it but committed after the stream went.
+          return pageOf(finished, job({ id: '1041', status: 'failed', endedAt: lateAt, updatedAt: lateAt }));
+        }
+        // A later change moves the overlap past 1042's end, so its state is forgotten; its requeue is still no end.
+        if (polls === 2) return pageOf(job({ id: '7', updatedAt: '2026-11-23T09:16:00Z' }));
+        if (polls === 3) return pageOf({ ...finished, requeuedAs: '1043', updatedAt: '2026-11-23T09:16:10Z' });
+        return pageOf();
+      },
+    );
+    const { events } = listen({
+      baseUrl: freshBaseUrl(),
+      fetch: api.fetch,
+      live: { backoff: fastBackoff, pollInterval: 1 },
+    });
+    await waitFor(() => polls >= 4, 'four polls');
+    assert.deepEqual(typesAndIds(events), [
+      'job.finished 1042',
+      'job.finished 1041',
+      'job.updated 7',
+      'job.updated 1042',
+    ]);
+  });
+
+  test('with no event seen yet, polling starts from the server’s clock (its Date header), not the client’s', async () => {
+    const polls: URLSearchParams[] = [];
+    const api = fakeApi(
+      // The client's clock is days away from this server's.
+      () => withHeaders(problem(404, 'not_found'), { date: 'Mon, 23 Nov 2026 09:15:00 GMT' }),
+      (request) => {
+        polls.push(new URL(request.url).searchParams);
+        return pageOf();
+      },
+    );
+    listen({ baseUrl: freshBaseUrl(), fetch: api.fetch, live: { pollInterval: 1 } });
+    await waitFor(() => polls.length >= 1, 'a poll');
+    assert.equal(polls[0]!.get('updatedAfter'), '2026-11-23T09:14:55.000Z');
+  });
+
+  test('when the stream never answered, the first poll’s Date header corrects the client’s clock', async () => {
+    // A server a day ahead of the client: asked by the client's clock, it answers with changes older than "now".
+    const serverNow = Math.floor(Date.now() / 1000) * 1000 + 86_400_000;
+    const at = (offset: number) => new Date(serverNow + offset).toISOString();
+    const polls: URLSearchParams[] = [];
+    const api = fakeApi(
+      () => {
+        throw new TypeError('connection refused');
+      },
+      (request) => {
+        polls.push(new URL(request.url).searchParams);
+        const page =
+          polls.length === 1
+            ? pageOf(job({ id: '1', updatedAt: at(-60_000) }), job({ id: '2', updatedAt: at(-2000) }))
+            : pageOf();
+        return withHeaders(page, { date: new Date(serverNow).toUTCString() });
+      },
+    );
+    const { events } = listen({
+      baseUrl: freshBaseUrl(),
+      fetch: api.fetch,
+      live: { backoff: { ...fastBackoff, numOfAttempts: 1 }, pollInterval: 1 },
+    });
+    await waitFor(() => polls.length >= 2, 'two polls');
+    assert.equal(polls[1]!.get('updatedAfter'), at(-5000), 'the next poll asks by the server’s clock');
+    assert.deepEqual(typesAndIds(events), ['job.updated 2'], 'what changed before the server’s "now" is not news');
+  });
+
+  test('a 503 with Retry-After while polling delays the next poll by that long', async () => {
+    const polledAt: number[] = [];
+    const api = fakeApi(
+      () => problem(404, 'not_found'),
+      () => {
+        polledAt.push(performance.now());
+        if (polledAt.length > 1) return pageOf();
+        return withHeaders(problem(503, 'service_unavailable'), { 'retry-after': '1' });
+      },
+    );
+    listen({ baseUrl: freshBaseUrl(), fetch: api.fetch, live: { pollInterval: 1 } });
+    await waitFor(() => polledAt.length >= 2, 'a second poll', 4000);
+    assert.ok(polledAt[1]! - polledAt[0]! >= 950, `waited ${polledAt[1]! - polledAt[0]!} ms`);
+  });
+
+  test('while polling, the stream is tried again now and then, and replaces polling once it works', async () => {
+    let streamUp = false;
+    let polls = 0;
+    const streams: FakeEventStream[] = [];
+    const api = fakeApi(
+      () => {
+        if (!streamUp) throw new TypeError('connection refused');
+        streams.push(new FakeEventStream());
+        return streams.at(-1)!.response;
+      },
+      () => {
+        polls += 1;
+        return pageOf();
+      },
+    );
+    const { events, states } = listen({
+      baseUrl: freshBaseUrl(),
+      fetch: api.fetch,
+      live: { backoff: { ...fastBackoff, numOfAttempts: 2 }, pollInterval: 1, streamRetryInterval: 10 },
+    });
+    await waitFor(() => api.streamRequests().length >= 4, 'two tries of the stream after the fallback');
+    // A failed try goes straight back to polling, without the backoff of a stream that was working.
+    assert.deepEqual(states, ['connecting', 'reconnecting', 'polling']);
+
+    streamUp = true;
+    await waitFor(() => states.at(-1) === 'open', 'the stream back');
+    streams[0]!.send(updated('1'), { id: '1' });
+    await waitFor(() => events.length === 1, 'an event from the stream');
+    const pollsOnceBack = polls;
+    // Polling every millisecond would have polled a dozen times meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(polls, pollsOnceBack, 'polling stopped');
+  });
+
+  test('back on the stream, replayed events that polling handed out already are skipped', async () => {
+    const frames = manualFrames();
+    const running = job({ id: '1042', status: 'running', updatedAt: '2026-11-23T09:15:30Z' });
+    const done = {
+      ...running,
+      status: 'succeeded' as const,
+      endedAt: '2026-11-23T09:16:00Z',
+      updatedAt: '2026-11-23T09:16:00Z',
+    };
+    const later = job({
+      id: '7',
+      status: 'queued',
+      createdAt: '2026-11-23T09:17:00Z',
+      updatedAt: '2026-11-23T09:17:00Z',
+    });
+    let streamUp = true;
+    const streams: FakeEventStream[] = [];
+    const api = fakeApi(
+      () => {
+        if (!streamUp) throw new TypeError('connection refused');
+        streams.push(new FakeEventStream());
+        return streams.at(-1)!.response;
+      },
+      () => pageOf(done),
+    );
+    const { events, states } = listen({
+      baseUrl: freshBaseUrl(),
+      fetch: api.fetch,
+      live: { backoff: { ...fastBackoff, numOfAttempts: 1 }, pollInterval: 1, streamRetryInterval: 10, ...frames },
+    });
+    await waitFor(() => states.at(-1) === 'open', 'the stream to open');
+    streams[0]!.send({ type: 'job.updated', job: running }, { id: '1' });
+    await waitFor(() => events.length === 1, 'the first event');
+    streamUp = false;
+    streams[0]!.end();
+    await waitFor(() => events.length === 2, 'the job’s end, from polling');
+
+    streamUp = true;
+    await waitFor(() => states.at(-1) === 'open', 'the stream back');
+    assert.equal(api.streamRequests().at(-1)!.headers.get('last-event-id'), '1');
+    // The server replays what came after event 1: what polling told already, then news.
+    streams.at(-1)!.send(progressEvent('1042', 999), { id: '2' });
+    streams.at(-1)!.send({ type: 'job.finished', job: done }, { id: '3' });
+    streams.at(-1)!.send({ type: 'job.created', job: later }, { id: '4' });
+    await waitFor(() => events.length === 3, 'the news');
+    frames.run();
+    assert.deepEqual(typesAndIds(events), ['job.updated 1042', 'job.finished 1042', 'job.created 7']);
+  });
+
+  test('back on a stream with no event to resume from, a last poll covers what changed since the previous one', async () => {
+    let streamUp = false;
+    let reopened = false;
+    const api = fakeApi(
+      () => {
+        if (!streamUp) throw new TypeError('connection refused');
+        reopened = true;
+        return new FakeEventStream().response;
+      },
+      // The change shows only to a poll made once the stream is back, as if made just before it reopened.
+      () => pageOf(...(reopened ? [job({ id: '7', status: 'succeeded', updatedAt: new Date().toISOString() })] : [])),
+    );
+    const { events, states } = listen({
+      baseUrl: freshBaseUrl(),
+      fetch: api.fetch,
+      // The next regular poll is a minute away.
+      live: { backoff: { ...fastBackoff, numOfAttempts: 1 }, pollInterval: 60_000, streamRetryInterval: 10 },
+    });
+    await waitFor(() => states.at(-1) === 'polling', 'polling');
+    streamUp = true;
+    await waitFor(() => events.length === 1, 'the change, from a last poll');
+    assert.deepEqual(typesAndIds(events), ['job.finished 7']);
+    await waitFor(() => states.at(-1) === 'open', 'the stream open');
+    assert.equal(api.streamRequests().at(-1)!.headers.get('last-event-id'), null);
   });
 
   test('a 401 while polling stops it', async () => {
