@@ -238,7 +238,9 @@ export class RunningJob {
       // Unlike a late message, a file the handler means to hand over must not vanish without a word.
       throw new Error(`saveArtifact(): job ${this.id} has ended; "${checked.name}" was not saved.`);
     }
-    return this.started().then(() => saveArtifact(this.options.db, this.options.workerId, this.id, checked));
+    return this.started().then(() =>
+      saveArtifact(this.options.db, this.options.workerId, this.id, this.leaseId, checked),
+    );
   }
 
   private changed(): void {

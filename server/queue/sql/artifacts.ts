@@ -11,13 +11,14 @@ export interface NewArtifact {
 /**
  * Saving twice under one name replaces the file (a handler that retries its export overwrites it), but an output
  * never replaces the job's input: a requeue copies the inputs to run again. Saved only while the job runs on this
- * worker ($8), as its progress and messages are: a worker that lost the job (its lease lapsed) cannot overwrite what
- * the run that counts saved.
+ * worker ($8, by its lease $9, locked as insertJobMessages.ts says), as its progress and messages are: a worker that
+ * lost the job (its lease lapsed) cannot overwrite what the run that counts saved, nor add to a job recovery ended.
  */
 export async function saveArtifact(
   db: Queryable,
   workerId: string,
   jobId: string,
+  leaseId: string,
   artifact: NewArtifact,
 ): Promise<void> {
   const { affectedRows } = await db.query(
@@ -26,6 +27,8 @@ insert into job_artifacts (job_id, name, role, file_name, content_type, size, da
 select $1::bigint, $2::text, $3::text, $4::text, $5::text, $6::integer, $7::bytea
 where exists (
   select from jobs where id = $1::bigint and host = $8::text and status in ('running', 'interrupting')
+) and exists (
+  select from job_leases where id = $9::bigint and worker = $8::text for key share
 )
 on conflict (job_id, name) do update
 set file_name = excluded.file_name, content_type = excluded.content_type,
@@ -40,6 +43,7 @@ where job_artifacts.role = excluded.role`,
       artifact.data.byteLength,
       artifact.data,
       workerId,
+      leaseId,
     ],
   );
   if (affectedRows > 0) return;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Db } from '../../../server/db/types.js';
 import { enqueueJob } from '../../../server/queue/enqueue.js';
+import { saveArtifact } from '../../../server/queue/sql/artifacts.js';
 import { claimJobs } from '../../../server/queue/sql/claimJobs.js';
 import { insertJobMessages } from '../../../server/queue/sql/insertJobMessages.js';
 import { recoverExpiredLeases } from '../../../server/queue/sql/recoverExpiredLeases.js';
@@ -256,7 +257,7 @@ update jobs set status = 'failed', error_code = 'lease_expired', ended_at = now(
       assert.equal((await jobById(db, job.id)).status, 'failed');
     });
 
-    test("messages written while a recovery commits go with the lost attempt's", {
+    test('messages and files saved while a recovery commits go with the lost attempt', {
       skip: kind === 'pglite' && 'one connection: PGlite runs the two statements one after the other',
     }, async () => {
       const job = await enqueueJob(db, { type: 'retry', ...user, maxAttempts: 2 });
@@ -269,15 +270,24 @@ update jobs set status = 'failed', error_code = 'lease_expired', ended_at = now(
       await new Promise((resolve) => setTimeout(resolve, 150));
       const late = { level: 'warning' as const, message: 'Row 9 skipped.', item: null, step: null };
       let writing: Promise<void> | null = null;
+      let saving: Promise<unknown> | null = null;
       // Another host's recovery, caught before it commits: the worker's write starts meanwhile.
       await db.transaction(async (tx) => {
         assert.equal((await recoverExpiredLeases(tx)).length, 1);
         writing = insertJobMessages(db, 'vanished-worker', job.id, claimed!.lease_id, [
           { ...late, at: new Date().toISOString() },
         ]);
+        const file = { name: 'out.txt', role: 'output', fileName: 'out.txt', contentType: 'text/plain' } as const;
+        saving = saveArtifact(db, 'vanished-worker', job.id, claimed!.lease_id, {
+          ...file,
+          data: new TextEncoder().encode('stale'),
+        }).catch((error: unknown) => error);
         await new Promise((resolve) => setTimeout(resolve, 200));
       });
       await writing;
+      assert.match(String(await saving), /no longer runs on this worker/);
+      const { rows: files } = await db.query(`select 1 from job_artifacts where job_id = $1::bigint`, [job.id]);
+      assert.equal(files.length, 0);
       const { rows } = await db.query<{ message: string }>(
         `select message from job_messages where job_id = $1::bigint order by id`,
         [job.id],
