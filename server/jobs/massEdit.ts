@@ -8,6 +8,35 @@ export interface MassEditParams extends Record<string, unknown> {
 }
 
 const batchSize = 50;
+/** What `demo_products.price` (`numeric(12, 2)`) takes. */
+const maxPrice = '9999999999.99';
+
+/**
+ * Changes the price of the listed products that still exist; returns each with its old and new price and whether it
+ * was written (not when the new price would not fit the column: one such product failed the whole batch).
+ */
+async function changePrices(db: Queryable, skus: string[], percent: number) {
+  const { rows } = await db.query<{ sku: string; price: string; new_price: string; written: boolean }>(
+    `
+with target as (
+  select sku, price, round(price * (1 + $2::numeric / 100), 2) as new_price
+  from demo_products
+  where sku = any($1::text[])
+  for update
+), changed as (
+  update demo_products p
+  set price = target.new_price, updated_at = now()
+  from target
+  where p.sku = target.sku and target.new_price <= $3::numeric
+  returning p.sku
+)
+select sku, price::text, new_price::text, sku in (select sku from changed) as written
+from target
+order by sku`,
+    [skus, percent, maxPrice],
+  );
+  return rows;
+}
 
 export function massEdit(db: Queryable): JobTypeDefinition<MassEditParams> {
   return {
@@ -37,16 +66,19 @@ export function massEdit(db: Queryable): JobTypeDefinition<MassEditParams> {
       for (let start = 0; start < rows.length; start += batchSize) {
         job.signal.throwIfAborted();
         const skus = rows.slice(start, start + batchSize).map((row) => row.sku);
-        const { affectedRows } = await db.query(
-          `
-update demo_products
-set price = round(price * (1 + $2::numeric / 100), 2), updated_at = now()
-where sku = any($1::text[])`,
-          [skus, priceChangePercent],
-        );
-        job.count('written', affectedRows);
-        // A product deleted since it was selected is skipped.
-        if (affectedRows < skus.length) job.count('skipped', skus.length - affectedRows);
+        const changes = await changePrices(db, skus, priceChangePercent);
+        const written = changes.filter((change) => change.written);
+        job.count('written', written.length);
+        // A product deleted since it was selected is skipped, and so is one whose price would pass what it can be.
+        if (written.length < skus.length) job.count('skipped', skus.length - written.length);
+        for (const change of changes) {
+          if (change.written) continue;
+          await job.warn(`The new price would pass ${maxPrice}; left unchanged`, {
+            sku: change.sku,
+            price: change.price,
+            newPrice: change.new_price,
+          });
+        }
         job.progress(start + skus.length, rows.length, `Updated ${start + skus.length} of ${rows.length} products`);
       }
       if (rows.length === 0) await job.warn('No product matched', { category });

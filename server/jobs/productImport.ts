@@ -23,6 +23,10 @@ interface ProductRow {
 }
 
 const batchSize = 100;
+/** What `demo_products` takes: `numeric(12, 2)` and `integer`. */
+const maxPrice = 9_999_999_999.99;
+const maxStock = 2_147_483_647;
+const requiredColumns = ['sku', 'name', 'price'];
 
 /** Checks one CSV record; returns the product or why it is refused. */
 export function checkProductRecord(record: Record<string, string>): ProductRow | string {
@@ -31,16 +35,21 @@ export function checkProductRecord(record: Record<string, string>): ProductRow |
     return sku ? 'SKU has characters that are not allowed' : 'SKU is missing';
   const name = record.name?.trim() ?? '';
   if (!name) return 'Name is missing';
-  const price = Number(record.price);
-  if (record.price?.trim() === '' || !Number.isFinite(price)) return 'Price is not a number';
-  if (price < 0) return 'Price is negative';
-  const stock = Number(record.stock ?? '0');
-  if (!Number.isInteger(stock) || stock < 0) return 'Stock is not a whole number ≥ 0';
-  return { sku, name, price, stock, category: record.category?.trim() ?? '' };
+  // Plain decimals only: Number() would also take "0x10", "1e3" or "Infinity", and round "0.001" to nothing.
+  const price = record.price?.trim() ?? '';
+  if (/^-\d/.test(price)) return 'Price is negative';
+  if (!/^\d+(\.\d+)?$/.test(price)) return 'Price is not a number';
+  if (!/^\d+(\.\d{1,2})?$/.test(price)) return 'Price has more than 2 decimals';
+  if (Number(price) > maxPrice) return `Price is over ${maxPrice}`;
+  const stock = record.stock?.trim() || '0';
+  if (!/^\d+$/.test(stock)) return 'Stock is not a whole number ≥ 0';
+  if (Number(stock) > maxStock) return `Stock is over ${maxStock}`;
+  return { sku, name, price: Number(price), stock: Number(stock), category: record.category?.trim() ?? '' };
 }
 
-async function writeProducts(db: Queryable, products: ProductRow[], mode: 'upsert' | 'create'): Promise<number> {
-  const { affectedRows } = await db.query(
+/** Returns the SKUs written: in create-only mode, those that existed are left alone and not returned. */
+async function writeProducts(db: Queryable, products: ProductRow[], mode: 'upsert' | 'create'): Promise<Set<string>> {
+  const { rows } = await db.query<{ sku: string }>(
     `
 insert into demo_products (sku, name, price, stock, category)
 select p.sku, p.name, p.price, p.stock, p.category
@@ -50,10 +59,21 @@ on conflict (sku) do ${
         ? `update set name = excluded.name, price = excluded.price, stock = excluded.stock,
   category = excluded.category, updated_at = now()`
         : 'nothing'
-    }`,
+    }
+returning sku`,
     [JSON.stringify(products)],
   );
-  return affectedRows;
+  return new Set(rows.map((row) => row.sku));
+}
+
+/** The columns the file lacks or repeats, said once for the whole file rather than once per row. */
+function headerProblem(header: string[]): string | null {
+  const repeated = header.find((name, index) => name !== '' && header.indexOf(name) !== index);
+  if (repeated) return `The column "${repeated}" appears twice in the header.`;
+  const missing = requiredColumns.filter((name) => !header.includes(name));
+  if (missing.length === 0) return null;
+  const separator = header.length === 1 && /[;\t|]/.test(header[0] ?? '') ? ' Columns are separated by commas.' : '';
+  return `The header lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (it reads "${header.join(',')}").${separator}`;
 }
 
 export function productImport(db: Queryable): JobTypeDefinition<ProductImportParams> {
@@ -92,45 +112,68 @@ export function productImport(db: Queryable): JobTypeDefinition<ProductImportPar
       const content = await job.readArtifact('file');
       if (!content) throw jobError('input_missing', 'The CSV file was not kept with the job.');
       await job.step('validate', 'Validate rows');
-      let records: Record<string, string>[];
+      let header: string[] = [];
+      let parsed: { record: Record<string, string>; info: { records: number; empty_lines: number } }[];
       try {
-        records = parse(Buffer.from(content).toString('utf8'), {
-          columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()),
+        parsed = parse(Buffer.from(content).toString('utf8'), {
+          columns: (names: string[]) => {
+            header = names.map((name) => name.trim().toLowerCase());
+            return header;
+          },
           skip_empty_lines: true,
           relax_column_count: true,
           bom: true,
+          info: true,
         });
       } catch (error) {
         throw jobError('invalid_csv', `The file is not valid CSV: ${(error as Error).message}`);
       }
-      const valid: ProductRow[] = [];
-      for (const [index, record] of records.entries()) {
+      if (header.every((name) => name === '')) throw jobError('no_rows', 'The file is empty.');
+      const problem = headerProblem(header);
+      if (problem) throw jobError('invalid_header', problem);
+      if (parsed.length === 0) throw jobError('no_rows', 'The file has a header but no rows.');
+      const valid: { product: ProductRow; row: number }[] = [];
+      const rowOfSku = new Map<string, number>();
+      const steps = parsed.length * 2;
+      for (const [index, { record, info }] of parsed.entries()) {
+        job.signal.throwIfAborted();
         job.count('read');
+        // As a spreadsheet numbers it: the header is row 1, and a blank line is a row too.
+        const row = info.records + 1 + info.empty_lines;
         const checked = checkProductRecord(record);
-        // Row 1 is the header, so the first record is row 2, as a spreadsheet shows it.
-        if (typeof checked === 'string') {
+        const earlier = typeof checked === 'string' ? undefined : rowOfSku.get(checked.sku);
+        const refusal = earlier === undefined ? checked : `SKU already on row ${earlier}`;
+        if (typeof refusal === 'string') {
           job.count('skipped');
-          await job.warn(checked, { row: index + 2, ...record });
-        } else valid.push(checked);
-        job.progress(index + 1, records.length * 2, `Checked row ${index + 2}`);
+          // The row number last: a column named "row" must not hide it.
+          await job.warn(refusal, Object.assign({ row }, record, { row }));
+        } else {
+          valid.push({ product: refusal, row });
+          rowOfSku.set(refusal.sku, row);
+        }
+        job.progress(index + 1, steps, `Checked row ${row}`);
       }
-      if (records.length > 0 && valid.length === 0)
-        throw jobError('no_valid_rows', 'No row of the file could be imported.');
+      if (valid.length === 0) throw jobError('no_valid_rows', 'No row of the file could be imported.');
       await job.step('write', 'Write products');
+      let writtenInAll = 0;
       for (let start = 0; start < valid.length; start += batchSize) {
         job.signal.throwIfAborted();
         const batch = valid.slice(start, start + batchSize);
-        const written = await writeProducts(db, batch, job.params.mode);
-        job.count('written', written);
-        // Create-only mode leaves existing SKUs alone: those rows count as skipped.
-        if (written < batch.length) job.count('skipped', batch.length - written);
-        job.progress(
-          records.length + start + batch.length,
-          records.length * 2,
-          `Wrote ${start + batch.length} products`,
+        const written = await writeProducts(
+          db,
+          batch.map(({ product }) => product),
+          job.params.mode,
         );
+        job.count('written', written.size);
+        writtenInAll += written.size;
+        for (const { product, row } of batch) {
+          if (written.has(product.sku)) continue;
+          job.count('skipped');
+          await job.warn('SKU exists already: create-only mode leaves it unchanged', { row, sku: product.sku });
+        }
+        job.progress(parsed.length + start + batch.length, steps, `Wrote ${start + batch.length} products`);
       }
-      job.progress(records.length * 2, records.length * 2, `Imported ${valid.length} of ${records.length} rows`);
+      job.progress(steps, steps, `Imported ${writtenInAll} of ${parsed.length} rows`);
     },
   };
 }

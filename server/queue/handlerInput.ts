@@ -137,11 +137,15 @@ export function thrownMessage(error: unknown): string {
   }
 }
 
-/** A thrown value's `code` when it is one a person could filter by (`error=`), else null. */
+/**
+ * A thrown value's `code` when it is one a person could filter by (`error=`), else null. A database error's SQLSTATE
+ * ("22003") is `database_error`: one code per kind of failure, not per number a person would have to look up.
+ */
 export function thrownCode(error: unknown): string | null {
   try {
-    const code = (error as { code?: unknown } | null | undefined)?.code;
-    return typeof code === 'string' && /^[A-Za-z0-9_.:-]{1,100}$/.test(code) ? code : null;
+    const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+    if (typeof code !== 'string' || !/^[A-Za-z0-9_.:-]{1,100}$/.test(code)) return null;
+    return typeof severity === 'string' && /^[0-9A-Z]{5}$/.test(code) ? 'database_error' : code;
   } catch {
     return null;
   }

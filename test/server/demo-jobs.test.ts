@@ -167,5 +167,100 @@ for (const kind of dbKinds) {
       assert.deepEqual(job.interruptedBy, { id: 'alice', name: 'Alice Martin' });
       assert.ok(job.processingMs < 10_000);
     });
+
+    async function warningsOf(id: string) {
+      const { body } = await world.call('alice', 'GET', `/jobs/${id}/messages?level=warning&limit=200`);
+      return body.items.map((m: { message: string; item: { row?: number } }) => [m.item.row, m.message]);
+    }
+
+    it('imports numbers the products table takes, refusing the rest row by row, where a spreadsheet shows them', async () => {
+      const file = [
+        'sku,name,price,stock,category,row',
+        'HX-1,Hex,0x10,1,misc,a',
+        '',
+        'BIG-1,Big,99999999999,1,misc,b',
+        'STK-1,Stocky,5,3000000000,misc,c',
+        'DEC-1,Tiny,0.001,1,misc,d',
+        'OK-1,"Fine, with a comma",10.5,,misc,e',
+        'OK-1,Twice,11,1,misc,f',
+        'NEG-1,Negative,-3,1,misc,g',
+      ].join('\r\n');
+      const job = await run('alice', 'product-import', { file });
+      assert.equal(job.status, 'succeeded', job.errorMessage);
+      assert.deepEqual(job.counters, { read: 7, written: 1, skipped: 6 });
+      assert.deepEqual(await warningsOf(job.id), [
+        [2, 'Price is not a number'],
+        [4, 'Price is over 9999999999.99'],
+        [5, 'Stock is over 2147483647'],
+        [6, 'Price has more than 2 decimals'],
+        [8, 'SKU already on row 7'],
+        [9, 'Price is negative'],
+      ]);
+      assert.equal(job.warnings, 6);
+    });
+
+    it('refuses a file whose header is wrong, or that has no rows, with one clear error', async () => {
+      for (const [file, code, message] of [
+        ['sku;name;price\nA;b;1\n', 'invalid_header', /lacks the columns sku, name, price .*separated by commas/],
+        ['sku,name,price,price\nA,b,1,2\n', 'invalid_header', /"price" appears twice/],
+        ['sku,name,price\n', 'no_rows', /header but no rows/],
+        ['\n\n', 'no_rows', /empty/],
+      ] as const) {
+        const job = await run('alice', 'product-import', { file });
+        assert.deepEqual([job.status, job.errorCode, job.warnings], ['failed', code, 0], file);
+        const { body } = await world.call('alice', 'GET', `/jobs/${job.id}/messages?level=error`);
+        assert.match(body.items[0].message, message);
+      }
+    });
+
+    it('warns of each row create-only mode leaves alone, and says how many rows it imported', async () => {
+      const file = 'sku,name,price\nCH-1,Chair again,1\nNEW-1,New,2\n';
+      const job = await run('alice', 'product-import', { file, mode: 'create' });
+      assert.equal(job.status, 'succeeded');
+      assert.deepEqual(job.counters, { read: 2, written: 1, skipped: 1 });
+      assert.deepEqual(await warningsOf(job.id), [[2, 'SKU exists already: create-only mode leaves it unchanged']]);
+      assert.equal(job.progress.message, 'Imported 1 of 2 rows');
+    });
+
+    // On PGlite the API's reads wait behind the import's writes: the first progress it shows is the last row's.
+    it('stops an import at once when interrupted while it checks rows', { skip: kind === 'pglite' }, async () => {
+      const rows = 30_000;
+      const file = `sku,name,price\n${',x,1\n'.repeat(rows)}`;
+      const launched = await world.call('alice', 'POST', '/jobs', {
+        body: { type: 'product-import', params: { file } },
+      });
+      await waitForJob(world, launched.body.id, (job) => (job.counters.read ?? 0) > 0);
+      await world.call('alice', 'POST', `/jobs/${launched.body.id}/interrupt`);
+      const job = await waitForJob(world, launched.body.id, finished, { user: 'alice' });
+      assert.deepEqual([job.status, job.forced], ['interrupted', false]);
+      assert.ok(job.counters.read < rows, `read ${job.counters.read} of ${rows} in ${job.processingMs} ms`);
+    });
+
+    it('leaves a price the products table cannot take unchanged in a mass edit, with a warning', async () => {
+      await world.db.query(
+        `insert into demo_products (sku, name, price, stock, category)
+         values ('RICH-1', 'Rich', 9000000000, 1, 'luxury'), ('RICH-2', 'Modest', 10, 1, 'luxury')`,
+      );
+      const job = await run('carol', 'product-mass-edit', { category: 'luxury', priceChangePercent: 500 });
+      assert.equal(job.status, 'succeeded', job.errorMessage);
+      assert.deepEqual(job.counters, { read: 2, written: 1, skipped: 1 });
+      const { body } = await world.call('carol', 'GET', `/jobs/${job.id}/messages?level=warning`);
+      assert.deepEqual(
+        body.items.map((m: { message: string; item: object }) => [m.message, m.item]),
+        [
+          [
+            'The new price would pass 9999999999.99; left unchanged',
+            { sku: 'RICH-1', price: '9000000000.00', newPrice: '54000000000.00' },
+          ],
+        ],
+      );
+      const { rows } = await world.db.query<{ price: string }>(
+        `select price::text from demo_products where category = 'luxury' order by sku`,
+      );
+      assert.deepEqual(
+        rows.map((row) => row.price),
+        ['9000000000.00', '60.00'],
+      );
+    });
   });
 }

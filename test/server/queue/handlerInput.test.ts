@@ -96,6 +96,8 @@ test('a thrown value always becomes a message and, when fit to filter by, a code
   });
   assert.match(thrownMessage(hostileError), /cannot be shown as text/);
   assert.equal(thrownCode(Object.assign(new Error('x'), { code: 'ERR_INVALID_ARG_TYPE' })), 'ERR_INVALID_ARG_TYPE');
+  // What pg and PGlite throw: a SQLSTATE with a severity.
+  assert.equal(thrownCode(Object.assign(new Error('x'), { code: '22003', severity: 'ERROR' })), 'database_error');
   for (const code of ['x\u0000', '', 'a b', 'c'.repeat(101), 42]) {
     assert.equal(thrownCode(Object.assign(new Error('x'), { code })), null, String(code));
   }
