@@ -94,3 +94,35 @@ returning id, at, tags, doc`;
     });
   });
 }
+
+describe('embedded PGlite and the event loop', () => {
+  let db: Db;
+  before(async () => {
+    db = await openTestDb('pglite');
+  });
+  after(async () => {
+    await db.close();
+  });
+
+  test('a caller looping over statements lets timers and requests in between them', async () => {
+    let queriesBeforeTimer: number | null = null;
+    let queries = 0;
+    setTimeout(() => {
+      queriesBeforeTimer = queries;
+    }, 0);
+    for (; queries < 200; queries++) {
+      await (queries % 2 === 0 ? db.query('select 1') : db.query('select 1', [], { name: 'loop_select' }));
+    }
+    assert.notEqual(queriesBeforeTimer, null, 'the timer waited for the whole loop');
+    assert.ok(queriesBeforeTimer! < 200);
+    await db.transaction(async (tx) => {
+      queriesBeforeTimer = null;
+      queries = 0;
+      setTimeout(() => {
+        queriesBeforeTimer = queries;
+      }, 0);
+      for (; queries < 50; queries++) await tx.query('select 1');
+    });
+    assert.ok(queriesBeforeTimer !== null && queriesBeforeTimer < 50, 'the timer waited for the whole transaction');
+  });
+});
