@@ -1,4 +1,8 @@
-/** A report (both seeds): jobs per type and status over a period, from the job store itself, as a CSV file. */
+/**
+ * A report (both seeds): the launching user's jobs per type and status over a period, from the job store itself, as
+ * a CSV file. Their own only: a handler does not know what its user may see, and a plain user may not learn of
+ * others' jobs (SPEC §2.3), not even as counts.
+ */
 import type { Queryable } from '../db/types.js';
 import { csvLine } from '../http/csv.js';
 import type { JobTypeDefinition } from '../queue/types.js';
@@ -33,10 +37,10 @@ export function activityReport(db: Queryable): JobTypeDefinition<ActivityReportP
 select type, status, count(*)::int as jobs, coalesce(sum(warnings), 0)::int as warnings,
   coalesce(sum(errors), 0)::int as errors
 from jobs
-where created_at >= $1::date and created_at < $2::date + 1
+where user_id = $3::text and created_at >= $1::date and created_at < $2::date + 1
 group by type, status
 order by type, status`,
-        [job.params.from, job.params.to],
+        [job.params.from, job.params.to, job.userId],
       );
       job.count('read', rows.length);
       job.progress(1, 2, 'Figures collected');

@@ -131,13 +131,19 @@ for (const kind of dbKinds) {
       assert.equal(a.text.trimEnd().split('\r\n').length, 301);
     });
 
-    it('writes an activity report artifact from the job store', async () => {
+    it("writes an activity report artifact of its user's own jobs from the job store", async () => {
       const today = new Date().toISOString().slice(0, 10);
-      const job = await run('carol', 'activity-report', { from: today, to: today });
+      const job = await run('alice', 'activity-report', { from: today, to: today });
       assert.equal(job.status, 'succeeded');
-      const report = await world.call('carol', 'GET', `/jobs/${job.id}/artifacts/report.csv`);
+      const report = await world.call('alice', 'GET', `/jobs/${job.id}/artifacts/report.csv`);
       assert.match(report.text, /^type,status,jobs,warnings,errors\r\n/);
       assert.match(report.text, /\r\nproduct-import,succeeded,1,3,0\r\n/);
+      // Carol's mass edit and missions are hers: not even counted in Alice's report.
+      assert.doesNotMatch(report.text, /product-mass-edit|mission-generation/);
+      const carols = await run('carol', 'activity-report', { from: today, to: today });
+      const theirs = await world.call('carol', 'GET', `/jobs/${carols.id}/artifacts/report.csv`);
+      assert.match(theirs.text, /\r\nproduct-mass-edit,succeeded,1,0,0\r\n/);
+      assert.doesNotMatch(theirs.text, /product-import/);
     });
 
     it('optimises a schedule within its time budget and saves it', async () => {
