@@ -293,7 +293,8 @@ export interface paths {
         /**
          * Stop a queued or running job
          * @description A queued job becomes `interrupted` at once. A running job becomes `interrupting`: its handler is signalled
-         *     and the job ends `interrupted` when it stops, or is forced to after the type's grace period.
+         *     and the job ends `interrupted` when it stops, or is forced to after the type's grace period. A handler
+         *     that fails before the signal reaches it ends `failed`, with its own `errorCode`.
          */
         post: operations["interruptJob"];
         delete?: never;

@@ -23,7 +23,7 @@ export interface Completion {
  *
  * Many jobs end in one statement: the worker buffers completions and flushes them together. Only jobs this worker
  * still holds by a lease are touched, so a job whose lease expired and went elsewhere is not overwritten; one
- * interrupted meanwhile ends `interrupted`; one never marked running gets its host, start and attempt here.
+ * interrupted meanwhile ends `interrupted` (unless it failed on its own); one never marked running gets its host, start and attempt here.
  * This general form carries per-job outcomes; plain successes take `completeSucceededJobs`, whose plan cannot go
  * wrong: the join with `unnest` here leaves the planner a choice (before `= any(…)` was added, it nest-looped
  * `unnest` inside a scan of `jobs`: 280 ms for 300 jobs at 20,000 rows), fine for the few jobs that end with an
@@ -38,7 +38,9 @@ with ${heldByLeases}, done as (
   ) as d (id, status, error_code, error_message, progress_done, progress_total, progress_message, counters, steps)
 ), ended as (
   update jobs
-  set status = case when jobs.status = 'interrupting' then 'interrupted' else done.status end,
+  -- A handler that failed before it heard of the interrupt failed on its own: its error is the news, and it stays
+  -- findable by its code (\`error=\` lists failed jobs).
+  set status = case when jobs.status = 'interrupting' and done.status <> 'failed' then 'interrupted' else done.status end,
     host = $1::text, started_at = coalesce(jobs.started_at, held.claimed_at),
     attempt = jobs.attempt + (jobs.host is null)::integer, ended_at = now(), updated_at = now(),
     error_code = done.error_code, error_message = done.error_message,

@@ -4,7 +4,7 @@ import type { Db } from '../../../server/db/types.js';
 import { enqueueJob } from '../../../server/queue/enqueue.js';
 import { interruptQueuedJob, interruptRunningJob } from '../../../server/store/interruptJob.js';
 import { dbKinds } from '../../support/db.js';
-import { jobById, jobType, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
+import { jobById, jobType, manualGate, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
 
 const user = { userId: 'u1', userName: 'User One' };
 const admin = { id: 'admin', name: 'Ada Admin' };
@@ -84,6 +84,30 @@ for (const kind of dbKinds) {
       // The abandoned handler no longer holds a slot.
       await waitFor(async () => worker.running === 0);
       await worker.stop({ graceMs: 0 });
+    });
+
+    test('a handler that fails before it hears of the interrupt ends failed, with its own code', async () => {
+      const job = await enqueueJob(db, { type: 'doomed', ...user });
+      const [gate, release] = manualGate();
+      const worker = workers.start({
+        db,
+        heartbeatMs: 60_000,
+        jobTypes: [
+          jobType('doomed', async () => {
+            await gate;
+            throw Object.assign(new Error('No row of the file could be imported.'), { code: 'no_valid_rows' });
+          }),
+        ],
+      });
+      await waitForStatus(db, job.id, ['running']);
+      // What the interrupt route does, minus the pg_notify: the worker has not heard of it when the handler fails.
+      await db.query(`update jobs set status = 'interrupting', interrupt_requested_at = now() where id = $1::bigint`, [
+        job.id,
+      ]);
+      release();
+      const ended = await waitForStatus(db, job.id, ['failed', 'interrupted']);
+      await worker.stop();
+      assert.deepEqual([ended.status, ended.error_code], ['failed', 'no_valid_rows']);
     });
 
     test('notices an interrupt on heartbeat when the NOTIFY was missed', async () => {
