@@ -30,9 +30,17 @@ export async function detailOf(services: Services, c: AppContext, row: JobRow) {
   });
 }
 
+/**
+ * A download's file name as both forms say it: plain ASCII for old clients, RFC 8187 UTF-8 for the others. No path
+ * separators (a browser keeps only the last part, a script may not) and no control or direction marks (U+202E turns
+ * "report\u202Efdp.exe" into what reads as an .pdf file).
+ */
 function contentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+  const safe = fileName.replace(/[/\\]/g, '_').replace(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, '');
+  const ascii = safe.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  // encodeURIComponent leaves ' ( ) * as they are, which RFC 8187 does not allow in a value.
+  const encoded = encodeURIComponent(safe).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
 export function jobRoutes(services: Services): Hono<AppEnv> {

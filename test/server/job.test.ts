@@ -215,6 +215,16 @@ values ($1::bigint, 'export.csv', 'output', 'Produits été.csv', 'text/csv', 8,
       );
       assert.equal(text, 'a,b\n1,2\n');
       assert.equal((await world.call('alice', 'GET', `/jobs/${aliceJob}/artifacts/other.csv`)).status, 404);
+      await world.db.query(
+        `insert into job_artifacts (job_id, name, role, file_name, content_type, size, data)
+         values ($1::bigint, 'odd.txt', 'output', $2::text, 'text/plain', 1, '\\x41')`,
+        [aliceJob, "../it's (1)*!\u202Etxt.exe"],
+      );
+      const odd = await world.call('alice', 'GET', `/jobs/${aliceJob}/artifacts/odd.txt`);
+      assert.equal(
+        odd.headers.get('content-disposition'),
+        `attachment; filename=".._it's (1)*!txt.exe"; filename*=UTF-8''.._it%27s%20%281%29%2A!txt.exe`,
+      );
       assert.equal((await world.call('alice', 'GET', `/jobs/${aliceJob}/artifacts/bad%20name`)).status, 400);
     });
   });
