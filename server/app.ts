@@ -31,7 +31,10 @@ export interface AppOptions {
   jobTypes: readonly JobTypeDefinition[];
   /** The users offered by the user filter (`GET /users`); none by default. */
   users?: UserDirectory;
-  /** Largest request body accepted, in bytes (default 1 MB). */
+  /**
+   * Largest request body accepted, in bytes. Default 4 MiB: a job type's file param is limited in characters (the
+   * demo import's to 900,000), and in UTF-8 that many can take 3.6 MB; at 1 MiB a file the schema allowed was refused.
+   */
   maxBodyBytes?: number;
   /** Totals and facet counts stop here and say `exact: false` (default 10,000). */
   countCap?: number;
@@ -64,7 +67,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     exportCap: options.exportCap ?? 10_000,
     launchLimit: options.launchesPerMinute ? new LaunchLimit(options.launchesPerMinute) : null,
   };
-  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
 
   const api = new Hono<AppEnv>();
   api.use(

@@ -1460,7 +1460,7 @@ export interface components {
                  *       "title": "Request too large",
                  *       "status": 413,
                  *       "code": "payload_too_large",
-                 *       "detail": "The body is 3.2 MB; at most 1 MB is accepted."
+                 *       "detail": "At most 4194304 bytes are accepted."
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];

@@ -97,7 +97,7 @@ for (const kind of dbKinds) {
     });
 
     it('answers 413 to a body past the limit on every operation that takes a request body', async () => {
-      const big = 'x'.repeat(1024 * 1024 + 1);
+      const big = 'x'.repeat(4 * 1024 * 1024 + 1);
       for (const [method, path] of [
         ['POST', '/jobs/1/requeue'],
         ['POST', '/jobs/1/interrupt'],
