@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { openDb } from '../../../server/db/index.js';
 import type { Db } from '../../../server/db/types.js';
 import { dbKinds, openTestDb } from '../../support/db.js';
 
@@ -124,5 +129,23 @@ describe('embedded PGlite and the event loop', () => {
       for (; queries < 50; queries++) await tx.query('select 1');
     });
     assert.ok(queriesBeforeTimer !== null && queriesBeforeTimer < 50, 'the timer waited for the whole transaction');
+  });
+});
+
+describe('a PGlite data folder', () => {
+  test('is held by one process at a time; a lock left by a process that died is taken over', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pglite-lock-'));
+    try {
+      const first = await openDb({ dataDir });
+      await assert.rejects(openDb({ dataDir }), new RegExp(`in use by process ${process.pid}; stop it`));
+      await first.close();
+      // As a process killed with SIGKILL leaves it.
+      writeFileSync(join(dataDir, 'job-tracker.lock'), String(spawnSync('true').pid));
+      const again = await openDb({ dataDir });
+      await assert.rejects(openDb({ dataDir }), /in use by process/);
+      await again.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
