@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 import type { Hono } from 'hono';
 import { loadUsers } from '../server/auth/tokens.js';
 import type { AppEnv } from '../server/http/env.js';
-import { type RunningServer, readConfig, type ServerConfig, startServer } from '../server/main.js';
+import { opened, type RunningServer, readConfig, type ServerConfig, startServer } from '../server/main.js';
 import { matchRoute } from './app/routes.js';
 
 export const contentSecurityPolicy = [
@@ -107,7 +107,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningServe
   const [assets, shell, users, favicon] = await Promise.all([
     bundleDemoApp(),
     readFile(`${appDir}index.html`, 'utf8'),
-    loadUsers(config.usersFile),
+    opened(`cannot read the users file ${config.usersFile}`, () => loadUsers(config.usersFile)),
     readFile(`${appDir}favicon.svg`),
   ]);
   assets.set('favicon.svg', { body: favicon, type: 'image/svg+xml' });

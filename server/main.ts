@@ -45,6 +45,16 @@ export interface ServerConfig {
 
 export class ConfigError extends Error {}
 
+/** What running jobs and requests in flight get to finish when the server stops. */
+const shutdownGraceMs = 10_000;
+/**
+ * The grace period, then the worker's retries of its last writes (up to its 30 s lease) and some: past this, the
+ * shutdown is stuck (the database stopped answering) and the process exits.
+ */
+const stopDeadlineMs = 60_000;
+
+const delay = (ms: number) => new Promise<void>((done) => setTimeout(done, ms).unref());
+
 /** What stops the server from starting that its operator can fix: the database, the users file, the port. */
 export class StartupError extends Error {}
 
@@ -56,11 +66,13 @@ function shownUrl(url: string): string {
 }
 
 /** `open()`, its failure told as "what: why", with a hint when the database could not be reached at all. */
-async function opened<T>(what: string, open: () => Promise<T>): Promise<T> {
+export async function opened<T>(what: string, open: () => Promise<T>): Promise<T> {
   try {
     return await open();
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    // PGlite rejects some failures with a plain object, which String() shows as "[object Object]".
+    const { message } = (error ?? {}) as { message?: unknown };
+    const why = typeof message === 'string' ? message : (JSON.stringify(error) ?? String(error));
     const hint = isTransientDbError(error) ? ' Is PostgreSQL running there, and accepting connections?' : '';
     throw new StartupError(`${what}: ${why}.${hint}`, { cause: error });
   }
@@ -69,18 +81,32 @@ async function opened<T>(what: string, open: () => Promise<T>): Promise<T> {
 function integer(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | null {
   const raw = env[name];
   if (raw === undefined || raw === '') return null;
-  const value = Number(raw);
+  // Digits only: Number() also reads "1e3", "0x0C1D" and " 3101 ".
+  const value = /^-?\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}".`);
   }
   return value;
 }
 
-export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const databaseUrl = env.DATABASE_URL || null;
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError('DATABASE_URL must start with postgres:// (leave it unset for embedded storage).');
+/** The URL in `name`, or null when unset; refused unless it parses with one of `schemes`. Never echoed: it may hold a password. */
+function url(env: NodeJS.ProcessEnv, name: string, schemes: string[], unsetHint: string): string | null {
+  const raw = env[name] || null;
+  if (raw === null) return null;
+  let scheme: string | null = null;
+  try {
+    scheme = new URL(raw).protocol.replace(/:$/, '');
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL (${unsetHint}).`);
   }
+  if (!schemes.includes(scheme)) {
+    throw new ConfigError(`${name} must start with ${schemes.map((s) => `${s}://`).join(' or ')} (${unsetHint}).`);
+  }
+  return raw;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres', 'postgresql'], 'leave it unset for embedded storage');
   return {
     port: integer(env, 'PORT', 0, 65_535) ?? 3000,
     databaseUrl,
@@ -89,9 +115,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 0, 10_000),
     launchesPerMinute: integer(env, 'LAUNCHES_PER_MINUTE', 0, 1_000_000) ?? 120,
     streamTokenSecret: env.STREAM_TOKEN_SECRET || null,
-    smtpUrl: env.SMTP_URL || null,
+    smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps'], 'leave it unset to send no mail'),
     mailFrom: env.MAIL_FROM || 'Job tracker <no-reply@localhost>',
-    publicUrl: env.PUBLIC_URL || null,
+    publicUrl: url(env, 'PUBLIC_URL', ['http', 'https'], 'the address users open, for links in mails'),
   };
 }
 
@@ -169,20 +195,35 @@ export async function startServer(
       await mail?.stop();
       // Ends the open streams first; otherwise server.close() would wait for them.
       await live.close();
-      await new Promise<void>((done) => server.close(() => done()));
-      await worker?.stop();
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      // The worker stops claiming at once; its running jobs and the requests in flight get the same grace period,
+      // after which the connections still open are cut (a client sending half a body held the exit for minutes).
+      await Promise.all([worker?.stop({ graceMs: shutdownGraceMs }), Promise.race([closed, delay(shutdownGraceMs)])]);
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      await closed;
       await db.close();
     },
   };
 }
 
-/** Stops cleanly on Ctrl-C or a service manager's SIGTERM: running jobs get the worker's grace period. */
+/**
+ * Stops cleanly on Ctrl-C or a service manager's SIGTERM: running jobs get the grace period. A second signal, or a
+ * shutdown still going after `stopDeadlineMs` (a database that stopped answering), exits at once: jobs still held
+ * then are recovered by their lease.
+ */
 export function stopOnSignals(server: RunningServer): void {
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      console.log(`${signal} again: exiting now; jobs still running are recovered after their lease.`);
+      process.exit(1);
+    }
     stopping = true;
-    console.log(`${signal}: stopping (running jobs get a few seconds to finish)…`);
+    setTimeout(() => {
+      console.error(`Still stopping after ${stopDeadlineMs / 1000} s (is the database answering?); exiting now.`);
+      process.exit(1);
+    }, stopDeadlineMs).unref();
+    console.log(`${signal}: stopping (running jobs get ${shutdownGraceMs / 1000} s to finish; again to exit now)…`);
     server.close().then(
       () => process.exit(0),
       (error) => {

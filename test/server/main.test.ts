@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -40,6 +40,18 @@ describe('server/main.ts', () => {
     assert.equal(readConfig({}).launchesPerMinute, 120);
     assert.equal(readConfig({ LAUNCHES_PER_MINUTE: '0' }).launchesPerMinute, 0);
     assert.throws(() => readConfig({ LAUNCHES_PER_MINUTE: 'lots' }), /LAUNCHES_PER_MINUTE/);
+    for (const port of ['1e3', '0x0C1D', ' 3101 ', '3101.0']) assert.throws(() => readConfig({ PORT: port }), /PORT/);
+    // Not echoed: the value may hold a password.
+    assert.throws(
+      () => readConfig({ DATABASE_URL: 'postgres://u:secret@127.0.0.1:notaport/db' }),
+      (e: unknown) =>
+        e instanceof ConfigError && /DATABASE_URL is not a valid URL/.test(e.message) && !/secret/.test(e.message),
+    );
+    assert.throws(() => readConfig({ SMTP_URL: 'garbage' }), /SMTP_URL is not a valid URL/);
+    assert.throws(() => readConfig({ SMTP_URL: 'http://mail' }), /SMTP_URL must start with smtp:\/\/ or smtps:\/\//);
+    assert.throws(() => readConfig({ PUBLIC_URL: 'garbage' }), /PUBLIC_URL is not a valid URL/);
+    const mailing = readConfig({ SMTP_URL: 'smtps://u:p@mail:465', PUBLIC_URL: 'https://jobs.example' });
+    assert.deepEqual([mailing.smtpUrl, mailing.publicUrl], ['smtps://u:p@mail:465', 'https://jobs.example']);
   });
 
   it('refuses to start with a StartupError that says what to fix: the database, the users file, the port', async () => {
@@ -116,6 +128,58 @@ describe('npm start (demo/start.ts)', () => {
     assert.equal(code, 1);
     assert.match(stderr, /^Cannot start: cannot open the database at postgres:\/\/postgres@127\.0\.0\.1:1\/test/);
     assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('says so in one line when the users file is missing', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts'], {
+      env: { ...process.env, PORT: '0', USERS_FILE: '/nonexistent/users.json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 1);
+    assert.match(stderr, /^Cannot start: cannot read the users file \/nonexistent\/users\.json: ENOENT/);
+    assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('waits no longer than its grace period for a request in flight, and a second SIGTERM exits at once', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'jobs-demo-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts'], {
+      env: { ...process.env, PORT: '0', DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const port = await new Promise<number>((resolve) => {
+        let output = '';
+        child.stdout.on('data', (chunk) => {
+          output += chunk;
+          const match = output.match(/open http:\/\/localhost:(\d+)\//);
+          if (match) resolve(Number(match[1]));
+        });
+      });
+      // A client that sends its headers and half its body, then nothing.
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write(
+        `POST /api/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${demoTokens.alice}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"ty`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(child.exitCode, null, 'still in its grace period');
+      const sentAt = Date.now();
+      child.kill('SIGTERM');
+      assert.equal(await exited, 1);
+      assert.ok(Date.now() - sentAt < 3000, 'exited at the second signal');
+      socket.destroy();
+    } finally {
+      child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('prints where to open it, serves the demo app and the API, and stops on SIGTERM', async () => {
