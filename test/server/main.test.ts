@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -178,6 +179,33 @@ describe('npm start (demo/start.ts)', () => {
       socket.destroy();
     } finally {
       child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops cleanly when npm itself is sent SIGTERM (its shell does not pass the signal on)', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'jobs-demo-'));
+    const npm = spawn('npm', ['start', '--silent'], {
+      env: { ...process.env, PORT: '0', DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve) => {
+        let output = '';
+        npm.stdout.on('data', (chunk) => {
+          output += chunk;
+          const match = output.match(/open (http:\/\/localhost:\d+)\//);
+          if (match) resolve(match[1]!);
+        });
+      });
+      npm.kill('SIGTERM');
+      const lockFile = join(dataDir, 'job-tracker.lock');
+      const deadline = Date.now() + 20_000;
+      while (existsSync(lockFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(existsSync(lockFile), false, 'the server let go of its data folder');
+      await assert.rejects(fetch(`${url}/api/job-types`), 'the port is closed');
+    } finally {
+      npm.kill('SIGKILL');
       await rm(dataDir, { recursive: true, force: true });
     }
   });
