@@ -21,6 +21,11 @@ export interface OpenDbOptions {
   schema?: string;
   /** Pool size for PostgreSQL; default 10. */
   maxConnections?: number;
+  /**
+   * How long opening a PostgreSQL connection, or waiting for a free one, may take; default 10 s. Without a limit, a
+   * server that accepts connections and never answers (stalled, or behind a stuck proxy) held requests for ever.
+   */
+  connectTimeoutMs?: number;
 }
 
 export const defaultSchema = 'job_tracker';
@@ -29,7 +34,7 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
   const schema = options.schema ?? defaultSchema;
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid schema name: ${schema}`);
   return options.url
-    ? openPostgres(options.url, schema, options.maxConnections ?? 10)
+    ? openPostgres(options.url, schema, options.maxConnections ?? 10, options.connectTimeoutMs ?? 10_000)
     : openPglite(options.dataDir, schema);
 }
 
@@ -67,10 +72,11 @@ async function execScript(tx: Queryable, sql: string): Promise<void> {
   else await tx.query(sql);
 }
 
-async function openPostgres(url: string, schema: string, max: number): Promise<Db> {
+async function openPostgres(url: string, schema: string, max: number, connectTimeoutMs: number): Promise<Db> {
   // search_path travels in the startup packet, so every pooled connection is in the schema at no extra round trip.
   const options = `-c search_path=${schema}`;
-  const bootstrap = new pg.Client({ connectionString: url });
+  const connectionTimeoutMillis = connectTimeoutMs;
+  const bootstrap = new pg.Client({ connectionString: url, connectionTimeoutMillis });
   await bootstrap.connect();
   try {
     await bootstrap.query(`create schema if not exists ${schema}`);
@@ -80,10 +86,10 @@ async function openPostgres(url: string, schema: string, max: number): Promise<D
   } finally {
     await bootstrap.end();
   }
-  const pool = new pg.Pool({ connectionString: url, options, max });
+  const pool = new pg.Pool({ connectionString: url, options, max, connectionTimeoutMillis });
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const listener = createPgListener(url, options);
+  const listener = createPgListener(url, options, connectionTimeoutMillis);
 
   const query = async <Row>(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<Row>> => {
     const result = options?.name
@@ -133,7 +139,7 @@ async function openPostgres(url: string, schema: string, max: number): Promise<D
  * again after a growing pause (1 s doubling to 10 s) for as long as the server stays out of reach. NOTIFYs sent
  * while it was away are lost: listeners poll as well (the worker's safety poll and heartbeat, the live feed).
  */
-function createPgListener(url: string, options: string) {
+function createPgListener(url: string, options: string, connectionTimeoutMillis: number) {
   const subscribers = new Map<string, Set<(payload: string) => void>>();
   let client: pg.Client | null = null;
   let connecting: Promise<pg.Client> | null = null;
@@ -155,7 +161,7 @@ function createPgListener(url: string, options: string) {
 
   const connect = (): Promise<pg.Client> => {
     connecting ??= (async () => {
-      const next = new pg.Client({ connectionString: url, options });
+      const next = new pg.Client({ connectionString: url, options, connectionTimeoutMillis });
       next.on('notification', (message) => {
         for (const callback of subscribers.get(message.channel) ?? []) callback(message.payload ?? '');
       });

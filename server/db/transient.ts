@@ -20,10 +20,11 @@ const socketErrors = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'
 /**
  * pg's own words when a connection ends under a query or cannot be had; these errors carry no code.
  * `Connection terminated unexpectedly`, `Connection terminated`, `Connection terminated due to connection timeout`,
- * `timeout exceeded when trying to connect`, `Client has encountered a connection error and is not queryable`.
+ * `timeout exceeded when trying to connect`, `Client has encountered a connection error and is not queryable`,
+ * and `timeout expired` (a lone client's `connectionTimeoutMillis`).
  */
 const driverMessages =
-  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|timeout expired$)/;
 
 export function isTransientDbError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;

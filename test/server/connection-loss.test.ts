@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from '../../server/app.js';
 import { loadUsers, staticDirectory, tokenAuth } from '../../server/auth/tokens.js';
 import { openDb } from '../../server/db/index.js';
+import { isTransientDbError } from '../../server/db/transient.js';
 import type { Db } from '../../server/db/types.js';
 import { EventFeed } from '../../server/events/feed.js';
 import { enqueueJob } from '../../server/queue/enqueue.js';
@@ -45,6 +46,24 @@ select status, error_code, (select count(*)::int from job_messages m where m.job
 from jobs where ended_at is not null order by id`);
     return rows;
   }
+
+  test('a server that takes connections and never answers: opening it fails after the connect timeout, as out of reach', {
+    timeout: 10_000,
+  }, async () => {
+    proxy.stall();
+    try {
+      const startedAt = Date.now();
+      const error = await openDb({ url: proxy.url, schema: db.schema, connectTimeoutMs: 300 }).then(
+        () => null,
+        (thrown: unknown) => thrown,
+      );
+      assert.ok(error, 'opened a server that never answered');
+      assert.ok(Date.now() - startedAt < 5_000, `gave up after ${Date.now() - startedAt} ms`);
+      assert.equal(isTransientDbError(error), true, String(error));
+    } finally {
+      proxy.restore();
+    }
+  });
 
   test('jobs that end while it is away are recorded as they ended, last messages included', async () => {
     const [gate, release] = manualGate();

@@ -1,7 +1,8 @@
 /**
  * A TCP proxy in front of the PostgreSQL server, so a test can take the database away from one Db without touching
  * the server every other test file shares: `cut()` drops every connection through it and refuses new ones until
- * `restore()`, as a database restart or a network failure looks to a client.
+ * `restore()`, as a database restart or a network failure looks to a client. `stall()` takes new connections and
+ * never answers them, as a stopped server or a stuck network device does.
  */
 import net from 'node:net';
 import { testDatabaseUrl } from './db.js';
@@ -12,6 +13,7 @@ export interface TcpProxy {
   /** Connections clients opened or tried to open through it. */
   readonly attempts: number;
   cut(): void;
+  stall(): void;
   restore(): void;
   close(): Promise<void>;
 }
@@ -20,11 +22,17 @@ export async function startDatabaseProxy(applicationName: string): Promise<TcpPr
   const target = new URL(testDatabaseUrl);
   const sockets = new Set<net.Socket>();
   let refusing = false;
+  let stalling = false;
   let attempts = 0;
   const server = net.createServer((client) => {
     attempts++;
     if (refusing) {
       client.destroy();
+      return;
+    }
+    if (stalling) {
+      sockets.add(client);
+      client.on('error', () => client.destroy());
       return;
     }
     const upstream = net.connect(Number(target.port || 5432), target.hostname);
@@ -54,8 +62,12 @@ export async function startDatabaseProxy(applicationName: string): Promise<TcpPr
       refusing = true;
       for (const socket of sockets) socket.destroy();
     },
+    stall() {
+      stalling = true;
+    },
     restore() {
       refusing = false;
+      stalling = false;
     },
     close() {
       for (const socket of sockets) socket.destroy();
