@@ -71,6 +71,8 @@ export class RunningJob {
   private writing: Promise<void> = Promise.resolve();
   /** Writes chained and not yet settled. */
   private writesInFlight = 0;
+  /** The last throttled write failed; the failure was reported (see `writeFailed`). */
+  private writeFailing = false;
   private pendingMessages: PendingMessage[] = [];
   /** The write that shows this job running in `jobs`, in flight or done; null while only its lease knows. */
   marking: Promise<void> | null = null;
@@ -208,7 +210,7 @@ export class RunningJob {
     // progress interval: each write carries every step, so a loop of 2,000 steps took 25 s writing one at a time.
     if (Date.now() - this.lastWriteAt >= this.options.progressIntervalMs) {
       this.dirty = true;
-      await this.write().catch(this.options.onError);
+      await this.write().catch(this.writeFailed);
     } else this.changed();
   }
 
@@ -223,7 +225,7 @@ export class RunningJob {
       step: step?.status === 'running' ? step.name : null,
       at: new Date().toISOString(),
     });
-    if (this.pendingMessages.length >= maxPendingMessages) return this.write().catch(this.options.onError);
+    if (this.pendingMessages.length >= maxPendingMessages) return this.write().catch(this.writeFailed);
     this.changed();
     return Promise.resolve();
   }
@@ -252,7 +254,7 @@ export class RunningJob {
         this.writeTimer = null;
         this.throttledWritePending = true;
         this.write()
-          .catch(this.options.onError)
+          .catch(this.writeFailed)
           .finally(() => {
             this.throttledWritePending = false;
             // What changed while it was written goes with the next write, an interval after this one.
@@ -268,17 +270,28 @@ export class RunningJob {
       // Counted from each attempt, failed ones included, so a database refusing writes is not asked again at once.
       this.lastWriteAt = Date.now();
       await this.saveMessages();
-      if (!this.dirty || this.abandoned) return;
-      await this.started();
-      this.dirty = false;
-      try {
-        await saveProgress(this.options.db, this.options.workerId, this.id, structuredClone(this.state));
-      } catch (error) {
-        this.dirty = true;
-        throw error;
+      if (this.dirty && !this.abandoned) {
+        await this.started();
+        this.dirty = false;
+        try {
+          await saveProgress(this.options.db, this.options.workerId, this.id, structuredClone(this.state));
+        } catch (error) {
+          this.dirty = true;
+          throw error;
+        }
       }
+      this.writeFailing = false;
     });
   }
+
+  /**
+   * Reports a failed throttled write, once until a write succeeds again: while the database is out of reach, each
+   * running job tried every progress interval, and the log got a stack trace for each (62 in 30 s of an outage).
+   */
+  private readonly writeFailed = (error: unknown): void => {
+    if (!this.writeFailing) this.options.onError(error);
+    this.writeFailing = true;
+  };
 
   /** Writes run one after another, in the order asked; a failed one does not stop the next. */
   private chain(work: () => Promise<void>): Promise<void> {

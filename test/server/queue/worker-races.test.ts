@@ -198,6 +198,42 @@ for (const kind of dbKinds) {
       assert.deepEqual([ended.status, ended.forced], ['interrupted', true]);
     });
 
+    test('a progress write failing again and again is reported once, and again after one succeeded', async () => {
+      const job = await enqueueJob(db, { type: 'busy', ...user });
+      let refusing = true;
+      const failing: Db = {
+        ...db,
+        query(sql, params, options) {
+          if (refusing && sql.includes('set progress_done')) return Promise.reject(new Error('write refused'));
+          return db.query(sql, params, options);
+        },
+      };
+      const errors: unknown[] = [];
+      const spell = async (progress: (done: number) => void, refuse: boolean) => {
+        refusing = refuse;
+        for (let step = 0; step < 15; step++) {
+          progress(step);
+          await sleep(10);
+        }
+      };
+      const worker = workers.start({
+        db: failing,
+        progressIntervalMs: 5,
+        onError: (error) => errors.push(error),
+        jobTypes: [
+          jobType('busy', async ({ progress }) => {
+            await spell(progress, true);
+            await spell(progress, false);
+            await spell(progress, true);
+            refusing = false;
+          }),
+        ],
+      });
+      await waitForStatus(db, job.id, ['succeeded']);
+      await worker.stop();
+      assert.equal(errors.filter((error) => String(error).includes('write refused')).length, 2);
+    });
+
     test('a failed write behind step() or warn() neither rejects nor fails the job; it goes with the next write', async () => {
       const job = await enqueueJob(db, { type: 'steps', ...user });
       const unhandled: unknown[] = [];
