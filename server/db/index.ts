@@ -40,13 +40,14 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
 
 /**
  * Runs `server/db/migrations/NNN_*.sql` that have not run yet, in order, in one transaction; with `upTo`, only
- * those up to and including that file (an upgrade test sets up the schema as it was).
+ * those up to and including that file (an upgrade test sets up the schema as it was). Refuses a database migrated by
+ * a newer version of this code, and a migration numbered before one that already ran: migrations are append-only,
+ * and one slipped in below would run after its successors on databases that have them, and before them on new ones.
  */
 export async function migrate(db: Db, options: { upTo?: string } = {}): Promise<void> {
   const folder = fileURLToPath(new URL('./migrations/', import.meta.url));
-  const files = (await readdir(folder))
-    .filter((name) => /^\d{3}_.*\.sql$/.test(name) && (!options.upTo || name <= options.upTo))
-    .sort();
+  const known = (await readdir(folder)).filter((name) => /^\d{3}_.*\.sql$/.test(name)).sort();
+  const files = known.filter((name) => !options.upTo || name <= options.upTo);
   await db.transaction(async (tx) => {
     // Two processes starting at once on one server: the second waits here, then finds the work done.
     if (db.kind === 'postgres')
@@ -57,6 +58,19 @@ create table if not exists migrations (
   run_at timestamptz not null default now()
 )`);
     const done = new Set((await tx.query<{ name: string }>(`select name from migrations`)).rows.map((row) => row.name));
+    const unknown = [...done].filter((name) => !known.includes(name)).sort();
+    if (unknown.length > 0) {
+      throw new Error(
+        `the database was migrated by a newer version of this server (it has ${unknown.join(', ')}); run that version or a later one`,
+      );
+    }
+    const lastDone = [...done].sort().at(-1);
+    const slippedIn = files.find((name) => !done.has(name) && lastDone !== undefined && name < lastDone);
+    if (slippedIn) {
+      throw new Error(
+        `migration ${slippedIn} has not run but ${lastDone} has: migrations are append-only, so number it after the last one`,
+      );
+    }
     for (const name of files) {
       if (done.has(name)) continue;
       await execScript(tx, await readFile(`${folder}${name}`, 'utf8'));

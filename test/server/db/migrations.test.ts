@@ -145,3 +145,29 @@ describe('the update capture joins old and new rows by hash whatever the first c
     }
   });
 });
+
+describe('migrations are append-only', () => {
+  let db: Db;
+  before(async () => {
+    db = await openTestDb('pglite');
+  });
+  after(async () => {
+    await db.close();
+  });
+
+  test('a database migrated by a newer version, or a migration slipped in below one that ran, is refused', async () => {
+    await migrate(db);
+    await db.query(`insert into migrations (name) values ('999_from_a_newer_server.sql')`);
+    await assert.rejects(
+      migrate(db),
+      /migrated by a newer version of this server \(it has 999_from_a_newer_server\.sql\)/,
+    );
+    await db.query(`delete from migrations where name = '999_from_a_newer_server.sql'`);
+    // As if 002 were a file added after 012 ran.
+    await db.query(`delete from migrations where name = '002_demo_products.sql'`);
+    await assert.rejects(
+      migrate(db),
+      /migration 002_demo_products\.sql has not run but 012_\w+\.sql has: migrations are append-only/,
+    );
+  });
+});
