@@ -1,6 +1,7 @@
 /** Mass edit (both seeds): changes the price of every product of a category by a percentage, in batches. */
 import type { Queryable } from '../db/types.js';
 import type { JobTypeDefinition } from '../queue/types.js';
+import { maxPrice } from './productImport.js';
 
 export interface MassEditParams extends Record<string, unknown> {
   category?: string;
@@ -8,8 +9,6 @@ export interface MassEditParams extends Record<string, unknown> {
 }
 
 const batchSize = 50;
-/** What `demo_products.price` (`numeric(12, 2)`) takes. */
-const maxPrice = '9999999999.99';
 
 /**
  * Changes the price of the listed products that still exist; returns each with its old and new price and whether it

@@ -24,7 +24,7 @@ interface ProductRow {
 
 const batchSize = 100;
 /** What `demo_products` takes: `numeric(12, 2)` and `integer`. */
-const maxPrice = 9_999_999_999.99;
+export const maxPrice = 9_999_999_999.99;
 const maxStock = 2_147_483_647;
 const requiredColumns = ['sku', 'name', 'price'];
 

@@ -116,9 +116,10 @@ describe('server/main.ts', () => {
 });
 
 describe('npm start (demo/start.ts)', () => {
-  it('says in one line why it cannot start, without a stack trace, and exits 1', async () => {
+  /** Runs the demo with `env` until it exits; returns its exit code and what it wrote to stderr. */
+  async function failedStart(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts'], {
-      env: { ...process.env, PORT: '0', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' },
+      env: { ...process.env, PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -126,21 +127,18 @@ describe('npm start (demo/start.ts)', () => {
       stderr += chunk;
     });
     const [code] = await once(child, 'exit');
+    return { code, stderr };
+  }
+
+  it('says in one line why it cannot start, without a stack trace, and exits 1', async () => {
+    const { code, stderr } = await failedStart({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' });
     assert.equal(code, 1);
     assert.match(stderr, /^Cannot start: cannot open the database at postgres:\/\/postgres@127\.0\.0\.1:1\/test/);
     assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
   });
 
   it('says so in one line when the users file is missing', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts'], {
-      env: { ...process.env, PORT: '0', USERS_FILE: '/nonexistent/users.json' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const [code] = await once(child, 'exit');
+    const { code, stderr } = await failedStart({ USERS_FILE: '/nonexistent/users.json' });
     assert.equal(code, 1);
     assert.match(stderr, /^Cannot start: cannot read the users file \/nonexistent\/users\.json: ENOENT/);
     assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
