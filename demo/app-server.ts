@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 import type { Hono } from 'hono';
 import { loadUsers } from '../server/auth/tokens.js';
 import type { AppEnv } from '../server/http/env.js';
-import { opened, type RunningServer, readConfig, type ServerConfig, startServer } from '../server/main.js';
+import { isLoopback, opened, type RunningServer, readConfig, type ServerConfig, startServer } from '../server/main.js';
 import { matchRoute } from './app/routes.js';
 
 export const contentSecurityPolicy = [
@@ -103,7 +103,9 @@ export function serveDemoApp(
 
 /** Starts the server with the demo app; `close()` stops everything it started. */
 export async function startDemo(options: DemoOptions = {}): Promise<RunningServer> {
-  const config: ServerConfig = { ...readConfig(options.env ?? process.env), ...options.config };
+  const fromEnv = readConfig(options.env ?? process.env);
+  // This machine only unless HOST says otherwise: /demo/users.json hands every token to whoever can reach it.
+  const config: ServerConfig = { ...fromEnv, host: fromEnv.host ?? '127.0.0.1', ...options.config };
   const [assets, shell, users, favicon] = await Promise.all([
     bundleDemoApp(),
     readFile(`${appDir}index.html`, 'utf8'),
@@ -115,6 +117,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningServe
   if (options.announce ?? true) {
     const storage = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
     console.log(`Job tracker demo: open ${server.url}/ (API at ${server.url}/api, ${storage})`);
+    if (!isLoopback(config.host)) {
+      console.warn(
+        `Warning: listening on ${config.host ?? 'every interface'} (HOST) lets other machines in, and the demo's ` +
+          `user switcher (/demo/users.json) gives each of them every token in ${config.usersFile}.`,
+      );
+    }
   }
   return server;
 }

@@ -4,6 +4,7 @@
  * reuses `startServer()` with its own page.
  *
  *   PORT                default 3000
+ *   HOST                the address to listen on, e.g. 127.0.0.1; every interface when unset (the demo: 127.0.0.1)
  *   DATABASE_URL        postgres://…; embedded PGlite when unset
  *   DATA_DIR            PGlite's folder, default .data
  *   USERS_FILE          users and tokens (JSON), default server/config/users.json
@@ -30,6 +31,8 @@ import { startWorker, type Worker } from './queue/worker.js';
 
 export interface ServerConfig {
   port: number;
+  /** Null: every interface. */
+  host: string | null;
   databaseUrl: string | null;
   dataDir: string;
   usersFile: string | URL;
@@ -109,6 +112,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres', 'postgresql'], 'leave it unset for embedded storage');
   return {
     port: integer(env, 'PORT', 0, 65_535) ?? 3000,
+    host: env.HOST?.trim() || null,
     databaseUrl,
     dataDir: resolve(env.DATA_DIR || '.data'),
     usersFile: env.USERS_FILE ? resolve(env.USERS_FILE) : defaultUsersFile,
@@ -119,6 +123,22 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     mailFrom: env.MAIL_FROM || 'Job tracker <no-reply@localhost>',
     publicUrl: url(env, 'PUBLIC_URL', ['http', 'https'], 'the address users open, for links in mails'),
   };
+}
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '::1']);
+
+/** Whether only this machine can reach a server listening on `host` (null: every interface). */
+export function isLoopback(host: string | null): boolean {
+  return host !== null && loopbackHosts.has(host.toLowerCase());
+}
+
+/**
+ * The host of the address to print: `localhost` wherever this machine reaches the server by that name (the demo's
+ * session cookie and the examples page rely on one name), the host itself otherwise.
+ */
+function shownHost(host: string | null): string {
+  if (host === null || isLoopback(host) || host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 export interface RunningServer {
@@ -162,7 +182,9 @@ export async function startServer(
   let server: ReturnType<typeof serve>;
   try {
     server = await new Promise<ReturnType<typeof serve>>((resolveServer, rejectServer) => {
-      const listening = serve({ fetch: app.fetch, port: config.port }, () => resolveServer(listening));
+      const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host ?? undefined }, () =>
+        resolveServer(listening),
+      );
       listening.once('error', rejectServer);
     });
   } catch (error) {
@@ -173,13 +195,13 @@ export async function startServer(
     throw new StartupError(
       inUse
         ? `port ${config.port} is taken by another program; set PORT to a free one (0 picks one).`
-        : `cannot listen on port ${config.port} (PORT): ${(error as Error).message}`,
+        : `cannot listen on ${config.host ?? 'every interface'} port ${config.port} (HOST, PORT): ${(error as Error).message}`,
       { cause: error },
     );
   }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://localhost:${port}`;
+  const url = `http://${shownHost(config.host)}:${port}`;
   const mail = config.smtpUrl
     ? await startMailSender({
         db,
@@ -259,6 +281,12 @@ async function main(): Promise<void> {
     console.log(
       `Job tracker API on ${server.url}/api (${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`})`,
     );
+    if (config.usersFile === defaultUsersFile && !isLoopback(config.host)) {
+      console.warn(
+        'Warning: signing in with the demo users of server/config/users.json, whose tokens are public. Set USERS_FILE ' +
+          'before anyone else can reach this server, or HOST=127.0.0.1 to keep it to this machine.',
+      );
+    }
     stopOnSignals(server);
   } catch (error) {
     exitOnStartupError(error);

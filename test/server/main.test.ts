@@ -5,9 +5,10 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { startDemo } from '../../demo/app-server.js';
 import { ConfigError, readConfig, StartupError, startServer } from '../../server/main.js';
 import { checkResponse } from '../support/contract.js';
 import { demoTokens } from '../support/demoUsers.js';
@@ -32,6 +33,8 @@ describe('server/main.ts', () => {
     assert.equal(config.workerConcurrency, 0);
     assert.equal(config.databaseUrl, null);
     assert.equal(readConfig({}).port, 3000);
+    assert.equal(readConfig({}).host, null, 'every interface');
+    assert.equal(readConfig({ HOST: ' 127.0.0.1 ' }).host, '127.0.0.1');
     assert.throws(
       () => readConfig({ PORT: 'eighty' }),
       (e: unknown) => e instanceof ConfigError && /PORT/.test(String(e)),
@@ -83,6 +86,10 @@ describe('server/main.ts', () => {
     } finally {
       taken.close();
     }
+    await assert.rejects(
+      startServer({ ...config, host: 'no-such-host.invalid' }),
+      refused(/^cannot listen on no-such-host\.invalid port 0 \(HOST, PORT\): .*ENOTFOUND/),
+    );
     // The refused start let go of the embedded database: the next one opens it.
     const server = await startServer(config);
     await server.close();
@@ -112,6 +119,29 @@ describe('server/main.ts', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('warns when the public demo tokens sign users in on a server others can reach', async () => {
+    const warnings = async (env: NodeJS.ProcessEnv) => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'jobs-main-'));
+      folders.push(dataDir);
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+        env: { ...process.env, PORT: '0', DATA_DIR: dataDir, WORKER_CONCURRENCY: '0', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      const exited = once(child, 'exit');
+      child.stdout.on('data', (chunk) => {
+        if (String(chunk).includes('Job tracker API on')) child.kill('SIGTERM');
+      });
+      await exited;
+      return stderr;
+    };
+    assert.match(await warnings({}), /Warning: signing in with the demo users .* whose tokens are public/);
+    assert.equal(await warnings({ HOST: '127.0.0.1' }), '');
   });
 });
 
@@ -246,6 +276,38 @@ describe('npm start (demo/start.ts)', () => {
     } finally {
       child.kill('SIGKILL');
       await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the demo, which hands out every token, to this machine unless HOST opens it', async (t) => {
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
+    if (!external) return t.skip('this machine has no address but loopback');
+    const reachable = (url: string) =>
+      fetch(url).then(
+        (response) => response.ok,
+        () => false,
+      );
+    for (const [env, outside] of [
+      [{}, false],
+      [{ HOST: '0.0.0.0' }, true],
+    ] as const) {
+      const dataDir = await mkdtemp(join(tmpdir(), 'jobs-demo-'));
+      const demo = await startDemo({ env, config: { port: 0, dataDir }, announce: false });
+      try {
+        const port = new URL(demo.url).port;
+        assert.equal(await reachable(`${demo.url}/demo/users.json`), true, `${JSON.stringify(env)}: from here`);
+        assert.equal(await reachable(`http://127.0.0.1:${port}/demo/users.json`), true);
+        assert.equal(
+          await reachable(`http://${external}:${port}/demo/users.json`),
+          outside,
+          `${JSON.stringify(env)}: from ${external}`,
+        );
+      } finally {
+        await demo.close();
+        await rm(dataDir, { recursive: true, force: true });
+      }
     }
   });
 });
