@@ -1,9 +1,8 @@
 /**
  * Embedded PGlite behind the `Db` interface: one connection in this process, with the same row shapes as `pg`.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { PGlite, parse, protocol, type Results, types } from '@electric-sql/pglite';
+import { lockDataDir } from './dataDirLock.js';
 import type { Db, Queryable, QueryOptions, QueryResult } from './types.js';
 
 /**
@@ -17,51 +16,16 @@ interface PGliteLocks {
 }
 
 export async function openPglite(dataDir: string | undefined, schema: string): Promise<Db> {
-  const unlock = dataDir ? lockDataDir(dataDir) : () => {};
+  const unlock = dataDir ? await lockDataDir(dataDir) : async () => {};
   try {
     return await openLocked(dataDir, schema, unlock);
   } catch (error) {
-    unlock();
+    await unlock();
     throw error;
   }
 }
 
-/**
- * Takes the data folder for this process. PGlite holds the database in memory and writes it back to the folder, so
- * a second process on the same folder worked on its own copy: each saw only its own jobs, and what one wrote was lost
- * when the other wrote back. A lock file names the holder's process; one left by a process that died is taken over.
- */
-function lockDataDir(dataDir: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
-  const lockFile = join(dataDir, 'job-tracker.lock');
-  for (;;) {
-    try {
-      const fd = openSync(lockFile, 'wx');
-      writeFileSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(lockFile, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const holder = Number(readFileSync(lockFile, 'utf8'));
-    if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
-      throw new Error(`the folder is in use by process ${holder}; stop it, or set DATA_DIR to another folder`);
-    }
-    rmSync(lockFile, { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it lives, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function openLocked(dataDir: string | undefined, schema: string, unlock: () => void): Promise<Db> {
+async function openLocked(dataDir: string | undefined, schema: string, unlock: () => Promise<void>): Promise<Db> {
   const stringArray = (value: string) => types.arrayParser(value, (item: string) => item, types.INT8);
   const pglite = await PGlite.create({
     dataDir,
@@ -109,7 +73,7 @@ async function openLocked(dataDir: string | undefined, schema: string, unlock: (
     livenessKey: () => null,
     async close() {
       await pglite.close();
-      unlock();
+      await unlock();
     },
   } as Db;
 }
