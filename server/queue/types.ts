@@ -26,7 +26,11 @@ export interface ArtifactInput {
 export interface JobContext<Params extends JsonObject = JsonObject> {
   readonly jobId: string;
   readonly params: Params;
-  /** Aborted when someone interrupts the job (or the worker shuts down and releases it); stop soon after. */
+  /**
+   * Aborted when someone interrupts the job (or the worker shuts down and releases it); stop soon after. Once
+   * someone asked, the job ends `interrupted` however the handler ends, unless it throws before this signal aborts
+   * (`failed`, with its error): a handler that stops early by returning looks the same as one that finished.
+   */
   readonly signal: AbortSignal;
   readonly attempt: number;
   readonly userId: string;
