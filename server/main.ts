@@ -6,6 +6,7 @@
  *   PORT                default 3000
  *   HOST                the address to listen on, e.g. 127.0.0.1; every interface when unset (the demo: 127.0.0.1)
  *   DATABASE_URL        postgres://…; embedded PGlite when unset
+ *   DATABASE_SCHEMA     the schema that holds the tables, default job_tracker (several deployments, one database)
  *   DATA_DIR            PGlite's folder, default .data
  *   USERS_FILE          users and tokens (JSON), default server/config/users.json
  *   WORKER_CONCURRENCY  handlers at once in this process; 0 serves the API without a worker
@@ -34,6 +35,8 @@ export interface ServerConfig {
   /** Null: every interface. */
   host: string | null;
   databaseUrl: string | null;
+  /** Null: `job_tracker`. */
+  schema: string | null;
   dataDir: string;
   usersFile: string | URL;
   /** Null: the worker's default. 0: no worker in this process. */
@@ -108,12 +111,24 @@ function url(env: NodeJS.ProcessEnv, name: string, schemes: string[], unsetHint:
   return raw;
 }
 
+function schemaName(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.DATABASE_SCHEMA || null;
+  // Written into SQL as an identifier (`create schema …`), so only plain lower-case names.
+  if (raw !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) {
+    throw new ConfigError(
+      `DATABASE_SCHEMA must be a lower-case name of letters, digits and _ (at most 63, not starting with a digit), not "${raw}".`,
+    );
+  }
+  return raw;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres', 'postgresql'], 'leave it unset for embedded storage');
   return {
     port: integer(env, 'PORT', 0, 65_535) ?? 3000,
     host: env.HOST?.trim() || null,
     databaseUrl,
+    schema: schemaName(env),
     dataDir: resolve(env.DATA_DIR || '.data'),
     usersFile: env.USERS_FILE ? resolve(env.USERS_FILE) : defaultUsersFile,
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 0, 10_000),
@@ -156,7 +171,11 @@ export async function startServer(
     config.databaseUrl
       ? `cannot open the database at ${shownUrl(config.databaseUrl)} (DATABASE_URL)`
       : `cannot open the embedded database in ${config.dataDir} (DATA_DIR)`,
-    () => openDb(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }),
+    () =>
+      openDb({
+        ...(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }),
+        ...(config.schema ? { schema: config.schema } : {}),
+      }),
   );
   try {
     await opened('cannot bring the database schema up to date', () => migrate(db));

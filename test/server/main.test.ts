@@ -8,9 +8,11 @@ import { connect, createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import pg from 'pg';
 import { startDemo } from '../../demo/app-server.js';
 import { ConfigError, readConfig, StartupError, startServer } from '../../server/main.js';
 import { checkResponse } from '../support/contract.js';
+import { dropSchema, randomSchemaName, testDatabaseUrl } from '../support/db.js';
 import { demoTokens } from '../support/demoUsers.js';
 
 const auth = { authorization: `Bearer ${demoTokens.alice}` };
@@ -34,6 +36,10 @@ describe('server/main.ts', () => {
     assert.equal(config.databaseUrl, null);
     assert.equal(readConfig({}).port, 3000);
     assert.equal(readConfig({}).host, null, 'every interface');
+    assert.equal(readConfig({}).schema, null);
+    assert.equal(readConfig({ DATABASE_SCHEMA: 'tenant_2' }).schema, 'tenant_2');
+    for (const schema of ['Tenant', '2tenant', 'a-b', 'x; drop table jobs'])
+      assert.throws(() => readConfig({ DATABASE_SCHEMA: schema }), /DATABASE_SCHEMA must be a lower-case name/);
     assert.equal(readConfig({ HOST: ' 127.0.0.1 ' }).host, '127.0.0.1');
     assert.throws(
       () => readConfig({ PORT: 'eighty' }),
@@ -118,6 +124,35 @@ describe('server/main.ts', () => {
       assert.equal(job.status, 200);
     } finally {
       await second.close();
+    }
+  });
+
+  it('keeps its tables in DATABASE_SCHEMA', async () => {
+    const schema = randomSchemaName();
+    const config = readConfig({
+      PORT: '0',
+      WORKER_CONCURRENCY: '0',
+      DATABASE_URL: testDatabaseUrl,
+      DATABASE_SCHEMA: schema,
+    });
+    const server = await startServer(config);
+    try {
+      const types = await checkedFetch(`${server.url}/api/job-types`, { headers: auth });
+      assert.equal(types.status, 200);
+      const client = new pg.Client({ connectionString: testDatabaseUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query(
+          `select count(*)::int as n from information_schema.tables where table_schema = $1 and table_name = 'jobs'`,
+          [schema],
+        );
+        assert.equal(rows[0].n, 1);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await server.close();
+      await dropSchema(schema);
     }
   });
 
