@@ -105,6 +105,8 @@ class StreamUnavailable extends Error {
 const maxRetryAfter = 5 * 60_000;
 /** The longest wait between tries of the stream while polling. */
 const maxStreamRetryInterval = 10 * 60_000;
+/** How many finished jobs a connection remembers, to drop progress replayed for them (a few dozen kB). */
+const rememberedFinishedJobs = 1_000;
 
 /** The only page-wide state of the SDK: the open connections, by base URL. */
 const connections = new Map<string, LiveConnection>();
@@ -166,6 +168,11 @@ class LiveConnection {
    * newest `updatedAt` polling handed out, less `pollOverlap`. Server time only; never the client's clock.
    */
   #polledUpTo: number | undefined;
+  /**
+   * Jobs handed out as finished, the latest `rememberedFinishedJobs`, kept longer than `#handedOut`: a stream resumed
+   * after polling replays progress from before a job ended, which would undo its end however long ago that was.
+   */
+  readonly #finished = new Set<string>();
 
   constructor(source: LiveSource) {
     this.#source = source;
@@ -378,6 +385,8 @@ class LiveConnection {
   }
 
   #dispatch(event: StreamEvent): void {
+    if (event.type === 'job.progress' && this.#finished.has(event.jobId)) return;
+    if ('job' in event && finishedStatuses.has(event.job.status)) this.#rememberFinished(event.job.id);
     if (event.type === 'job.progress') {
       this.#pendingProgress.set(event.jobId, event);
       this.#cancelFrame ??= (this.#source.options.scheduleFrame ?? nextFrame)(() => {
@@ -397,6 +406,13 @@ class LiveConnection {
       }
     }
     this.#deliver(event);
+  }
+
+  #rememberFinished(jobId: string): void {
+    this.#finished.delete(jobId);
+    this.#finished.add(jobId);
+    // A Set iterates in insertion order: the first is the oldest.
+    if (this.#finished.size > rememberedFinishedJobs) this.#finished.delete(this.#finished.values().next().value!);
   }
 
   #flushProgress(): void {

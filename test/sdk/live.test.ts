@@ -696,6 +696,50 @@ describe('subscribe(): polling fallback', () => {
     assert.deepEqual(typesAndIds(events), ['job.updated 1042', 'job.finished 1042', 'job.created 7']);
   });
 
+  test('back on the stream, progress replayed for a job polling saw finish long before is skipped', async () => {
+    const frames = manualFrames();
+    const running = job({ id: '1042', status: 'running', updatedAt: '2026-11-23T09:15:30Z' });
+    const done = {
+      ...running,
+      status: 'succeeded' as const,
+      endedAt: '2026-11-23T09:16:00Z',
+      updatedAt: '2026-11-23T09:16:00Z',
+    };
+    // Changed ten minutes later: the end of 1042 is past the overlap polling remembers states for.
+    const later = job({ id: '7', status: 'running', updatedAt: '2026-11-23T09:26:00Z' });
+    let streamUp = true;
+    const streams: FakeEventStream[] = [];
+    const api = fakeApi(
+      () => {
+        if (!streamUp) throw new TypeError('connection refused');
+        streams.push(new FakeEventStream());
+        return streams.at(-1)!.response;
+      },
+      () => pageOf(later, done),
+    );
+    const { events, states } = listen({
+      baseUrl: freshBaseUrl(),
+      fetch: api.fetch,
+      live: { backoff: { ...fastBackoff, numOfAttempts: 1 }, pollInterval: 1, streamRetryInterval: 10, ...frames },
+    });
+    await waitFor(() => states.at(-1) === 'open', 'the stream to open');
+    streams[0]!.send({ type: 'job.updated', job: running }, { id: '1' });
+    await waitFor(() => events.length === 1, 'the first event');
+    streamUp = false;
+    streams[0]!.end();
+    await waitFor(() => events.length === 3, 'both jobs, from polling');
+
+    streamUp = true;
+    await waitFor(() => states.at(-1) === 'open', 'the stream back');
+    streams.at(-1)!.send(progressEvent('1042', 999), { id: '2' });
+    streams.at(-1)!.send(progressEvent('7', 5), { id: '3' });
+    await waitFor(() => {
+      frames.run();
+      return events.length === 4;
+    }, 'the news');
+    assert.deepEqual(typesAndIds(events), ['job.updated 1042', 'job.finished 1042', 'job.updated 7', 'job.progress 7']);
+  });
+
   test('back on a stream with no event to resume from, a last poll covers what changed since the previous one', async () => {
     let streamUp = false;
     let reopened = false;
