@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { createJobsClient, type JobsClientOptions, type LiveState, type StreamEvent } from '../../sdk/index.js';
+import {
+  createJobsClient,
+  type Job,
+  type JobsClientOptions,
+  type LiveState,
+  type StreamEvent,
+} from '../../sdk/index.js';
 import { FakeEventStream, type Handler, json, problem, recordingFetch } from '../support/fake-stream.js';
 import { job, progressEvent } from './fixtures.js';
 
@@ -647,92 +653,70 @@ describe('subscribe(): polling fallback', () => {
     assert.equal(polls, pollsOnceBack, 'polling stopped');
   });
 
-  test('back on the stream, replayed events that polling handed out already are skipped', async () => {
+  const running = job({ id: '1042', status: 'running', updatedAt: '2026-11-23T09:15:30Z' });
+  const done = {
+    ...running,
+    status: 'succeeded' as const,
+    endedAt: '2026-11-23T09:16:00Z',
+    updatedAt: '2026-11-23T09:16:00Z',
+  };
+
+  /**
+   * A stream that tells of job 1042 running (event 1) and drops; polling, which finds `polled`, takes over until
+   * the stream is back. Resolves once it is, with the stream to replay on.
+   */
+  async function droppedToPollingAndBack(polled: Job[]) {
     const frames = manualFrames();
-    const running = job({ id: '1042', status: 'running', updatedAt: '2026-11-23T09:15:30Z' });
-    const done = {
-      ...running,
-      status: 'succeeded' as const,
-      endedAt: '2026-11-23T09:16:00Z',
-      updatedAt: '2026-11-23T09:16:00Z',
-    };
+    let streamUp = true;
+    const streams: FakeEventStream[] = [];
+    const api = fakeApi(
+      () => {
+        if (!streamUp) throw new TypeError('connection refused');
+        streams.push(new FakeEventStream());
+        return streams.at(-1)!.response;
+      },
+      () => pageOf(...polled),
+    );
+    const { events, states } = listen({
+      baseUrl: freshBaseUrl(),
+      fetch: api.fetch,
+      live: { backoff: { ...fastBackoff, numOfAttempts: 1 }, pollInterval: 1, streamRetryInterval: 10, ...frames },
+    });
+    await waitFor(() => states.at(-1) === 'open', 'the stream to open');
+    streams[0]!.send({ type: 'job.updated', job: running }, { id: '1' });
+    await waitFor(() => events.length === 1, 'the first event');
+    streamUp = false;
+    streams[0]!.end();
+    await waitFor(() => events.length === 1 + polled.length, 'what polling found');
+    streamUp = true;
+    await waitFor(() => states.at(-1) === 'open', 'the stream back');
+    assert.equal(api.streamRequests().at(-1)!.headers.get('last-event-id'), '1');
+    return { events, frames, stream: streams.at(-1)! };
+  }
+
+  test('back on the stream, replayed events that polling handed out already are skipped', async () => {
     const later = job({
       id: '7',
       status: 'queued',
       createdAt: '2026-11-23T09:17:00Z',
       updatedAt: '2026-11-23T09:17:00Z',
     });
-    let streamUp = true;
-    const streams: FakeEventStream[] = [];
-    const api = fakeApi(
-      () => {
-        if (!streamUp) throw new TypeError('connection refused');
-        streams.push(new FakeEventStream());
-        return streams.at(-1)!.response;
-      },
-      () => pageOf(done),
-    );
-    const { events, states } = listen({
-      baseUrl: freshBaseUrl(),
-      fetch: api.fetch,
-      live: { backoff: { ...fastBackoff, numOfAttempts: 1 }, pollInterval: 1, streamRetryInterval: 10, ...frames },
-    });
-    await waitFor(() => states.at(-1) === 'open', 'the stream to open');
-    streams[0]!.send({ type: 'job.updated', job: running }, { id: '1' });
-    await waitFor(() => events.length === 1, 'the first event');
-    streamUp = false;
-    streams[0]!.end();
-    await waitFor(() => events.length === 2, 'the job’s end, from polling');
-
-    streamUp = true;
-    await waitFor(() => states.at(-1) === 'open', 'the stream back');
-    assert.equal(api.streamRequests().at(-1)!.headers.get('last-event-id'), '1');
+    const { events, frames, stream } = await droppedToPollingAndBack([done]);
     // The server replays what came after event 1: what polling told already, then news.
-    streams.at(-1)!.send(progressEvent('1042', 999), { id: '2' });
-    streams.at(-1)!.send({ type: 'job.finished', job: done }, { id: '3' });
-    streams.at(-1)!.send({ type: 'job.created', job: later }, { id: '4' });
+    stream.send(progressEvent('1042', 999), { id: '2' });
+    stream.send({ type: 'job.finished', job: done }, { id: '3' });
+    stream.send({ type: 'job.created', job: later }, { id: '4' });
     await waitFor(() => events.length === 3, 'the news');
     frames.run();
     assert.deepEqual(typesAndIds(events), ['job.updated 1042', 'job.finished 1042', 'job.created 7']);
   });
 
   test('back on the stream, progress replayed for a job polling saw finish long before is skipped', async () => {
-    const frames = manualFrames();
-    const running = job({ id: '1042', status: 'running', updatedAt: '2026-11-23T09:15:30Z' });
-    const done = {
-      ...running,
-      status: 'succeeded' as const,
-      endedAt: '2026-11-23T09:16:00Z',
-      updatedAt: '2026-11-23T09:16:00Z',
-    };
     // Changed ten minutes later: the end of 1042 is past the overlap polling remembers states for.
     const later = job({ id: '7', status: 'running', updatedAt: '2026-11-23T09:26:00Z' });
-    let streamUp = true;
-    const streams: FakeEventStream[] = [];
-    const api = fakeApi(
-      () => {
-        if (!streamUp) throw new TypeError('connection refused');
-        streams.push(new FakeEventStream());
-        return streams.at(-1)!.response;
-      },
-      () => pageOf(later, done),
-    );
-    const { events, states } = listen({
-      baseUrl: freshBaseUrl(),
-      fetch: api.fetch,
-      live: { backoff: { ...fastBackoff, numOfAttempts: 1 }, pollInterval: 1, streamRetryInterval: 10, ...frames },
-    });
-    await waitFor(() => states.at(-1) === 'open', 'the stream to open');
-    streams[0]!.send({ type: 'job.updated', job: running }, { id: '1' });
-    await waitFor(() => events.length === 1, 'the first event');
-    streamUp = false;
-    streams[0]!.end();
-    await waitFor(() => events.length === 3, 'both jobs, from polling');
-
-    streamUp = true;
-    await waitFor(() => states.at(-1) === 'open', 'the stream back');
-    streams.at(-1)!.send(progressEvent('1042', 999), { id: '2' });
-    streams.at(-1)!.send(progressEvent('7', 5), { id: '3' });
+    const { events, frames, stream } = await droppedToPollingAndBack([later, done]);
+    stream.send(progressEvent('1042', 999), { id: '2' });
+    stream.send(progressEvent('7', 5), { id: '3' });
     await waitFor(() => {
       frames.run();
       return events.length === 4;
