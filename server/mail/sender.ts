@@ -20,7 +20,7 @@ import {
   type OutboxRow,
   renewMailClaims,
 } from './outbox.js';
-import { renderMail } from './templates.js';
+import { mailLocale, renderMail } from './templates.js';
 
 export const mailOutboxChannel = 'mail_outbox';
 
@@ -58,6 +58,14 @@ export function isRefusedForGood(error: unknown): boolean {
     /^(RCPT|DATA)\b/i.test(command)
   );
 }
+
+/**
+ * One plain address (`local@domain`): no display name, list, comment, quote, space or control character. The
+ * recipient comes from the host's user directory; nodemailer reads a string as an address list, so a recipient
+ * holding a comma or a line break was sent to whichever addresses it parsed out of it (`a@x\r\nBcc: b@y` went to
+ * b@y alone), and an empty one failed locally on every retry, for ever.
+ */
+const singleAddress = /^[^\s\p{Cc}@<>()[\]\\,;:"]+@[^\s\p{Cc}@<>()[\]\\,;:"]+$/u;
 
 export interface MailSender {
   /** Sends what is due now; resolves when done. */
@@ -97,21 +105,24 @@ export async function startMailSender(options: MailSenderOptions): Promise<MailS
   };
 
   async function send(row: OutboxRow): Promise<void> {
-    const mail = renderMail(
-      row,
-      registry.label(row.job_type, row.locale === 'fr' ? 'fr' : 'en'),
-      reportUrl(row.job_id),
-    );
+    if (!singleAddress.test(row.recipient)) {
+      const reason = `The recipient ${JSON.stringify(row.recipient)} is not one e-mail address.`;
+      await markMailGivenUp(db, row, reason);
+      throw new Error(`${reason} The mail of job ${row.job_id} was given up.`);
+    }
+    const locale = mailLocale(row);
+    const mail = renderMail(row, registry.label(row.job_type, locale), reportUrl(row.job_id));
     try {
       await transport.sendMail({
         from: options.from,
-        to: row.recipient,
+        // An address object is taken as it is, never parsed as a list.
+        to: { name: row.user_name, address: row.recipient },
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
         // One ID per job: should a send be repeated after a crash, mail clients can tell it is the same message.
         messageId: `<job-${row.job_id}@${messageIdHost}>`,
-        headers: { 'Content-Language': row.locale === 'fr' ? 'fr' : 'en' },
+        headers: { 'Content-Language': locale },
       });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

@@ -2,7 +2,7 @@
  * The confirmation mail, in English and French: status, times, warning and error counts, and a link to the
  * report. Built from the outbox row only (never from the job's params, so nothing sensitive can leak in).
  */
-import type { Locale } from '../http/locale.js';
+import { type Locale, pickLocale } from '../http/locale.js';
 import type { OutboxRow } from './outbox.js';
 
 export interface RenderedMail {
@@ -88,8 +88,14 @@ function formatDuration(ms: number): string {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
+/**
+ * The language a mail is written in. The recipient's locale is a BCP 47 tag (`fr-FR`, `fr-CA`, `FR`): its language
+ * picks the texts, so a French user whose host says `fr-FR` does not get the English mail.
+ */
+export const mailLocale = (row: Pick<OutboxRow, 'locale'>): Locale => pickLocale(row.locale);
+
 export function renderMail(row: OutboxRow, label: string, reportUrl: string): RenderedMail {
-  const locale: Locale = row.locale === 'fr' ? 'fr' : 'en';
+  const locale = mailLocale(row);
   const t = texts[locale];
   const when = new Intl.DateTimeFormat(t.dateLocale, { dateStyle: 'long', timeStyle: 'medium', timeZone: 'UTC' });
   const at = (date: Date | null) => (date ? `${when.format(date)} UTC` : t.notStarted);

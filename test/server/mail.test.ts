@@ -191,12 +191,12 @@ for (const kind of dbKinds) {
       assert.ok(!`${sensitive.text}${sensitive.html}${sensitive.subject}`.includes('hunter2'));
     });
 
-    /** Ends a job of Alice's whose confirmation goes to `email`; returns its ID. */
-    const endJobMailedTo = async (email: string) => {
+    /** Ends a job of Alice's whose confirmation goes to `email`, in `locale`; returns its ID. */
+    const endJobMailedTo = async (email: string, locale = 'en') => {
       const { rows } = await db.query<{ id: string }>(
-        `insert into jobs (type, status, user_id, user_name, notify_by_email, email)
-         values ('checked', 'running', 'alice', 'Alice Martin', true, $1::text) returning id`,
-        [email],
+        `insert into jobs (type, status, user_id, user_name, notify_by_email, email, locale)
+         values ('checked', 'running', 'alice', 'Alice Martin', true, $1::text, $2::text) returning id`,
+        [email, locale],
       );
       await db.query(`update jobs set status = 'succeeded', ended_at = now() where id = $1::bigint`, [rows[0]!.id]);
       return rows[0]!.id;
@@ -220,6 +220,51 @@ for (const kind of dbKinds) {
       assert.equal(row.attempts, 1);
       assert.equal(row.sent_at, null);
       assert.match(row.last_error, /550 5\.1\.1 No such user here/);
+    });
+
+    test('a recipient that is not one plain address is given up, and nothing is sent to any part of it', async () => {
+      inbox.mails.length = 0;
+      const odd = [
+        'alice@example.com\r\nBcc: mallory@example.com',
+        'alice@example.com, mallory@example.com',
+        'Alice <alice@example.com>',
+        '',
+      ];
+      const ids: string[] = [];
+      for (const email of odd) ids.push(await endJobMailedTo(email));
+      const kept = await endJobMailedTo('alice@example.com');
+      await until(() => inbox.mails.length === 1, 'the mail with a plain address');
+      const rows = async () =>
+        (
+          await db.query<{ given_up_at: Date | null; sent_at: Date | null; attempts: number; last_error: string }>(
+            `select given_up_at, sent_at, attempts, last_error from mail_outbox where job_id = any($1::bigint[])`,
+            [ids],
+          )
+        ).rows;
+      await until(async () => (await rows()).every((row) => row.given_up_at !== null), 'the odd ones given up');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await Promise.all(senders.map((started) => started.flush()));
+      for (const row of await rows()) {
+        assert.equal(row.sent_at, null);
+        assert.equal(row.attempts, 1);
+        assert.match(row.last_error, /is not one e-mail address/);
+      }
+      assert.deepEqual(
+        inbox.mails.map((mail) => mail.messageId),
+        [`<job-${kept}@jobs.example.com>`],
+      );
+    });
+
+    test('a locale with a region or in capitals (fr-FR, FR) gets the French mail', async () => {
+      inbox.mails.length = 0;
+      const ids = [await endJobMailedTo('alice@example.com', 'fr-FR'), await endJobMailedTo('alice@example.com', 'FR')];
+      await until(() => inbox.mails.length === 2, 'two mails');
+      for (const id of ids) {
+        const mail = inbox.mails.find((received) => received.messageId === `<job-${id}@jobs.example.com>`)!;
+        assert.equal(mail.subject, `checked (fr) n° ${id} : terminé`);
+        assert.match(mail.text!, /^Bonjour Alice Martin,/);
+        assert.equal(mail.headers.get('content-language'), 'fr');
+      }
     });
 
     test('two senders on one database send each mail exactly once', async () => {
