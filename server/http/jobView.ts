@@ -87,9 +87,12 @@ export function toJobDetail(row: JobRow, view: ViewContext): JobDetail {
   // `jobs.params` is any JSON: a host's own SQL may have queued a job with params that are no object.
   const given: Record<string, unknown> =
     row.params !== null && typeof row.params === 'object' && !Array.isArray(row.params) ? row.params : {};
-  // A type this server no longer defines cannot say which of its params were secrets: none is shown.
+  // A type this server no longer defines cannot say which of its params were secrets: none is shown. Nor can one
+  // whose secrets are no declared param's say which undeclared ones are (JobTypeRegistry.hidesUndeclared).
   const known = view.registry.get(row.type) !== undefined;
-  const params = known ? Object.fromEntries(Object.entries(given).filter(([name]) => !sensitive.has(name))) : {};
+  const declared = view.registry.hidesUndeclared(row.type) ? new Set(specs.map((p) => p.name)) : null;
+  const shown = (name: string) => !sensitive.has(name) && (!declared || declared.has(name));
+  const params = known ? Object.fromEntries(Object.entries(given).filter(([name]) => shown(name))) : {};
   // An uploaded file's param already shows its file name; the `<name>Name` sibling would repeat it.
   const fileNames = new Set(specs.filter((p) => p.fileType).map((p) => `${p.name}Name`));
   const options: SelectedOption[] = specs

@@ -60,14 +60,44 @@ export class JobTypeRegistry {
   }
 
   params(type: string): ParamSpec[] {
-    const properties = (this.#types.get(type)?.paramsSchema.properties ?? {}) as Record<string, JsonObject>;
+    const root = this.#types.get(type)?.paramsSchema ?? {};
+    const properties = (root.properties ?? {}) as Record<string, JsonObject>;
+    // `patternProperties` apply to declared params too: a secret pattern a declared name matches makes it a secret.
+    const secretPatterns = Object.entries((root.patternProperties ?? {}) as Record<string, unknown>)
+      .filter(([, schema]) => holdsWriteOnly(schema, root))
+      .map(([pattern]) => new RegExp(pattern, 'u'));
     return Object.entries(properties).map(([name, schema]) => ({
       name,
       schema,
       title: typeof schema.title === 'string' ? schema.title : name,
-      sensitive: holdsWriteOnly(schema),
+      sensitive: holdsWriteOnly(schema, root) || secretPatterns.some((pattern) => pattern.test(name)),
       fileType: typeof schema.contentMediaType === 'string' ? schema.contentMediaType : null,
     }));
+  }
+
+  /**
+   * Whether a type's params that its `properties` do not declare may be secrets: its schema has a `writeOnly` part
+   * that is no declared param's (in `additionalProperties`, `patternProperties`, an `allOf` branch…), and which
+   * names it covers would take a JSON Schema evaluator to say. Such params are then neither shown nor searched.
+   */
+  hidesUndeclared(type: string): boolean {
+    const root = this.#types.get(type)?.paramsSchema ?? {};
+    const { properties: _declared, $defs: _defs, definitions: _definitions, ...elsewhere } = root;
+    return holdsWriteOnly(elsewhere, root);
+  }
+
+  /** The types that hide their undeclared params (`hidesUndeclared`), each with the declared params text search reads. */
+  declaredOnlyParams(): Record<string, string[]> {
+    return Object.fromEntries(
+      this.all()
+        .filter((t) => this.hidesUndeclared(t.type))
+        .map((t) => [
+          t.type,
+          this.params(t.type)
+            .filter((p) => !p.sensitive)
+            .map((p) => p.name),
+        ]),
+    );
   }
 
   /** Every sensitive param name of any type, kept out of text search. */
@@ -114,13 +144,37 @@ export class JobTypeRegistry {
 /**
  * Whether a param's schema is `writeOnly`, or holds a `writeOnly` part (a token inside an object, an array of
  * secrets): the whole param is then sensitive, since a view or a search that hid only the part would need to
- * understand every shape a schema can give a value.
+ * understand every shape a schema can give a value. A local `$ref` (`#/$defs/secret`, a shared definition) is
+ * followed into `root`, the type's whole params schema; `seen` keeps a recursive definition from looping.
  */
-function holdsWriteOnly(schema: unknown): boolean {
-  if (Array.isArray(schema)) return schema.some(holdsWriteOnly);
-  if (typeof schema !== 'object' || schema === null) return false;
+function holdsWriteOnly(schema: unknown, root: JsonObject, seen = new Set<unknown>()): boolean {
+  if (typeof schema !== 'object' || schema === null || seen.has(schema)) return false;
+  seen.add(schema);
+  if (Array.isArray(schema)) return schema.some((item) => holdsWriteOnly(item, root, seen));
   const node = schema as JsonObject;
-  return (
-    node.writeOnly === true || Object.values(node).some((value) => typeof value === 'object' && holdsWriteOnly(value))
-  );
+  if (node.writeOnly === true) return true;
+  if (typeof node.$ref === 'string' && holdsWriteOnly(resolveLocalRef(root, node.$ref), root, seen)) return true;
+  return Object.values(node).some((value) => holdsWriteOnly(value, root, seen));
+}
+
+/** The part of `root` a local reference names: a JSON Pointer (`#/$defs/secret`) or an `$anchor` (`#secret`). */
+function resolveLocalRef(root: JsonObject, ref: string): unknown {
+  if (!ref.startsWith('#')) return undefined;
+  if (!/^#(\/|$)/.test(ref)) return findAnchor(root, ref.slice(1));
+  let target: unknown = root;
+  for (const segment of ref.slice(1).split('/').slice(1)) {
+    const key = decodeURIComponent(segment).replaceAll('~1', '/').replaceAll('~0', '~');
+    target = typeof target === 'object' && target !== null ? (target as JsonObject)[key] : undefined;
+  }
+  return target;
+}
+
+function findAnchor(node: unknown, anchor: string): unknown {
+  if (typeof node !== 'object' || node === null) return undefined;
+  if ((node as JsonObject).$anchor === anchor) return node;
+  for (const value of Object.values(node)) {
+    const found = findAnchor(value, anchor);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

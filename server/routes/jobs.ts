@@ -56,6 +56,7 @@ export function filtersFrom(services: Services, principal: Principal, query: Fil
           matches: services.registry.textMatches(query.q),
           knownTypes: services.registry.all().map((t) => t.type),
           sensitiveParams: services.registry.sensitiveParams(),
+          declaredOnly: services.registry.declaredOnlyParams(),
         }
       : undefined,
     subject: query.subject,

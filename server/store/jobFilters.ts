@@ -24,9 +24,16 @@ export interface JobFilters {
   types?: string[];
   /**
    * Free text, with what it matches outside the row precomputed by the caller (labels live in code). Param values
-   * are searched only in jobs of `knownTypes`, never in `sensitiveParams`.
+   * are searched only in jobs of `knownTypes`, never in `sensitiveParams`, and in jobs of a type `declaredOnly`
+   * lists only in the params it lists for it.
    */
-  text?: { value: string; matches: TextMatches; knownTypes: string[]; sensitiveParams: string[] };
+  text?: {
+    value: string;
+    matches: TextMatches;
+    knownTypes: string[];
+    sensitiveParams: string[];
+    declaredOnly: Record<string, string[]>;
+  };
   subject?: string;
   errorCode?: string;
   createdFrom?: string;
@@ -49,16 +56,19 @@ export function jobFilterSql(filters: JobFilters, params: Params): string {
   if (filters.updatedAfter) where.push(`j.updated_at > ${params.add(filters.updatedAfter)}::timestamptz`);
   if (text) {
     const contains = params.add(`%${likeEscape(text.value)}%`);
+    const declaredOnly = `${params.add(JSON.stringify(text.declaredOnly))}::jsonb`;
     const alternatives = [
       `j.user_name ilike ${contains}`,
       `j.user_id ilike ${contains}`,
       `exists (select 1 from unnest(j.subjects) s where s ilike ${contains})`,
       // Option values, sensitive ones excepted: searching must not reveal a secret by trial and error. A type no
-      // longer defined cannot say which of its params are secrets. `case`, because jsonb_each_text fails on params
-      // that are no object (a host's own SQL may queue such a job), and only `case` fixes the order of evaluation.
+      // longer defined cannot say which of its params are secrets, nor can a `declaredOnly` one which of those it
+      // does not declare. `case`, because jsonb_each_text fails on params that are no object (a host's own SQL may
+      // queue such a job), and only `case` fixes the order of evaluation.
       `case when j.type = any(${params.add(text.knownTypes)}::text[]) and jsonb_typeof(j.params) = 'object'
         then exists (select 1 from jsonb_each_text(j.params) p
-          where p.value ilike ${contains} and p.key <> all(${params.add(text.sensitiveParams)}::text[]))
+          where p.value ilike ${contains} and p.key <> all(${params.add(text.sensitiveParams)}::text[])
+            and (not ${declaredOnly} ? j.type or (${declaredOnly} -> j.type) ? p.key))
         else false end`,
     ];
     if (/^[0-9]{1,18}$/.test(text.value)) alternatives.unshift(`j.id::text like ${params.add(`${text.value}%`)}`);

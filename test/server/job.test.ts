@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { dbKinds } from '../support/db.js';
-import { testJobTypes } from './fixtures.js';
+import { jobType, testJobTypes } from './fixtures.js';
 import { insertJob, openWorld, type World } from './helpers.js';
 
 for (const kind of dbKinds) {
@@ -226,6 +226,83 @@ values ($1::bigint, 'export.csv', 'output', 'Produits été.csv', 'text/csv', 8,
         `attachment; filename=".._it's (1)*!txt.exe"; filename*=UTF-8''.._it%27s%20%281%29%2A!txt.exe`,
       );
       assert.equal((await world.call('alice', 'GET', `/jobs/${aliceJob}/artifacts/bad%20name`)).status, 400);
+    });
+  });
+
+  describe(`sensitive params a schema marks through $ref, additionalProperties or patternProperties (${kind})`, () => {
+    let world: World;
+    before(async () => {
+      world = await openWorld(kind, () => [
+        jobType('vault', async () => {}, {
+          paramsSchema: {
+            type: 'object',
+            $defs: { secret: { type: 'string', writeOnly: true } },
+            properties: {
+              name: { type: 'string', title: 'Name' },
+              apiKey: { $ref: '#/$defs/secret', title: 'API key' },
+            },
+          },
+        }),
+        jobType('webhook', async () => {}, {
+          paramsSchema: {
+            type: 'object',
+            properties: { url: { type: 'string', title: 'URL' } },
+            additionalProperties: { type: 'string', writeOnly: true },
+          },
+        }),
+        jobType('signer', async () => {}, {
+          paramsSchema: {
+            type: 'object',
+            properties: { name: { type: 'string', title: 'Name' }, tokenMain: { type: 'string', title: 'Main token' } },
+            patternProperties: { '^token': { type: 'string', writeOnly: true } },
+          },
+        }),
+      ]);
+    });
+    after(() => world.close());
+
+    it('neither shows nor searches them, to the owner or to anyone', async () => {
+      const jobs = {
+        vault: await insertJob(world.db, { type: 'vault', params: { name: 'north', apiKey: 'sk-ref-1' } }),
+        webhook: await insertJob(world.db, {
+          type: 'webhook',
+          params: { url: 'https://north.example', authorization: 'sk-extra-2' },
+        }),
+        signer: await insertJob(world.db, {
+          type: 'signer',
+          params: { name: 'north', tokenMain: 'sk-pattern-3', tokenBackup: 'sk-pattern-4' },
+        }),
+      };
+      const expected = {
+        vault: [
+          { name: 'north' },
+          [
+            ['Name', 'north'],
+            ['API key', '••••••'],
+          ],
+        ],
+        webhook: [{ url: 'https://north.example' }, [['URL', 'https://north.example']]],
+        signer: [
+          { name: 'north' },
+          [
+            ['Name', 'north'],
+            ['Main token', '••••••'],
+          ],
+        ],
+      };
+      for (const user of ['alice', 'bob'] as const) {
+        for (const [type, id] of Object.entries(jobs)) {
+          const { body } = await world.call(user, 'GET', `/jobs/${id}`);
+          const options = body.options.map((o: { label: string; value: string }) => [o.label, o.value]);
+          assert.deepEqual([body.params, options], expected[type as keyof typeof expected], `${type} to ${user}`);
+        }
+      }
+      for (const q of ['sk-ref', 'sk-extra', 'sk-pattern']) {
+        const { body } = await world.call('alice', 'GET', `/jobs?q=${q}`);
+        assert.deepEqual(body.items, [], q);
+      }
+      const found = await world.call('alice', 'GET', '/jobs?q=north');
+      assert.deepEqual(found.body.items.map((job: { id: string }) => job.id).sort(), Object.values(jobs).sort());
     });
   });
 }

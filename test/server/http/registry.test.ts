@@ -28,3 +28,53 @@ describe('JobTypeRegistry: sensitive params', () => {
     assert.deepEqual(registry.sensitiveParams().sort(), ['auth', 'keys', 'password']);
   });
 });
+
+describe('JobTypeRegistry: secrets a schema marks elsewhere than in a declared param', () => {
+  const registry = new JobTypeRegistry([
+    jobType('refs', async () => {}, {
+      paramsSchema: {
+        type: 'object',
+        $defs: {
+          secret: { type: 'string', writeOnly: true },
+          tree: { type: 'object', properties: { children: { type: 'array', items: { $ref: '#/$defs/tree' } } } },
+        },
+        properties: {
+          apiKey: { $ref: '#/$defs/secret' },
+          pin: { $ref: '#pin' },
+          tree: { $ref: '#/$defs/tree' },
+          note: { type: 'string' },
+          other: { $anchor: 'pin', type: 'string', writeOnly: true },
+        },
+      },
+    }),
+    jobType('patterns', async () => {}, {
+      paramsSchema: {
+        type: 'object',
+        properties: { name: { type: 'string' }, tokenMain: { type: 'string' } },
+        patternProperties: { '^token': { type: 'string', writeOnly: true } },
+      },
+    }),
+    jobType('extra', async () => {}, {
+      paramsSchema: {
+        type: 'object',
+        properties: { url: { type: 'string' } },
+        additionalProperties: { writeOnly: true },
+      },
+    }),
+  ]);
+
+  test('a param referring to a writeOnly definition, or a declared param a writeOnly pattern matches, is sensitive', () => {
+    const sensitive = (type: string) =>
+      Object.fromEntries(registry.params(type).map((param) => [param.name, param.sensitive]));
+    assert.deepEqual(sensitive('refs'), { apiKey: true, pin: true, tree: false, note: false, other: true });
+    assert.deepEqual(sensitive('patterns'), { name: false, tokenMain: true });
+  });
+
+  test('a type whose secrets are no declared param hides its undeclared params, and search reads only its others', () => {
+    assert.deepEqual(
+      ['refs', 'patterns', 'extra'].map((type) => registry.hidesUndeclared(type)),
+      [false, true, true],
+    );
+    assert.deepEqual(registry.declaredOnlyParams(), { patterns: ['name'], extra: ['url'] });
+  });
+});
