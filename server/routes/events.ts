@@ -114,7 +114,11 @@ async function openOnNodeResponse(
       return outgoing.writableLength <= maxBufferedBytes;
     },
     close() {
-      if (!outgoing.writableEnded) outgoing.end();
+      // A client that stopped reading is cut, not ended: ending waits for it to read its backlog, so the socket and
+      // up to maxBufferedBytes stayed held for as long as it stayed connected, while it could open another stream.
+      // It loses nothing: it resumes with Last-Event-ID.
+      if (outgoing.writableLength > maxBufferedBytes) outgoing.destroy();
+      else if (!outgoing.writableEnded) outgoing.end();
     },
   };
   const connection = await deps.live.open(viewer, lastEventId ? BigInt(lastEventId) : null, sink);
@@ -152,7 +156,11 @@ async function openAsWebStream(
     close() {
       if (ended) return;
       ended = true;
-      controller.close();
+      // As on Node: a client too slow to read its backlog loses it at once (it resumes with Last-Event-ID) rather
+      // than leaving it queued here for as long as it stays connected.
+      if ((controller.desiredSize ?? 0) <= -maxBufferedBytes)
+        controller.error(new Error('The client read too slowly.'));
+      else controller.close();
     },
   };
   const connection = await live.open(viewer, lastEventId ? BigInt(lastEventId) : null, sink);
