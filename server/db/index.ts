@@ -26,6 +26,13 @@ export interface OpenDbOptions {
    * server that accepts connections and never answers (stalled, or behind a stuck proxy) held requests for ever.
    */
   connectTimeoutMs?: number;
+  /**
+   * How long a PostgreSQL statement may wait for its answer; default 60 s. A connection that stalled under a query
+   * (the server or a network device no longer answering, the socket still open) held an API request, a worker's
+   * heartbeat or shutdown for ever. The connection is then dropped, and PostgreSQL rolls back what it had not
+   * committed. Migrations are exempt: they may take minutes, or wait that long for another process's.
+   */
+  queryTimeoutMs?: number;
 }
 
 export const defaultSchema = 'job_tracker';
@@ -34,7 +41,13 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
   const schema = options.schema ?? defaultSchema;
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid schema name: ${schema}`);
   return options.url
-    ? openPostgres(options.url, schema, options.maxConnections ?? 10, options.connectTimeoutMs ?? 10_000)
+    ? openPostgres(
+        options.url,
+        schema,
+        options.maxConnections ?? 10,
+        options.connectTimeoutMs ?? 10_000,
+        options.queryTimeoutMs ?? 60_000,
+      )
     : openPglite(options.dataDir, schema);
 }
 
@@ -51,7 +64,7 @@ export async function migrate(db: Db, options: { upTo?: string } = {}): Promise<
   await db.transaction(async (tx) => {
     // Two processes starting at once on one server: the second waits here, then finds the work done.
     if (db.kind === 'postgres')
-      await tx.query(`select pg_advisory_xact_lock(hashtext($1::text))`, [`migrate:${db.schema}`]);
+      await tx.query(`select pg_advisory_xact_lock(hashtext($1::text))`, [`migrate:${db.schema}`], { noTimeout: true });
     await tx.query(`
 create table if not exists migrations (
   name   text primary key,
@@ -83,14 +96,39 @@ create table if not exists migrations (
 async function execScript(tx: Queryable, sql: string): Promise<void> {
   const exec = (tx as Queryable & { exec?: (sql: string) => Promise<unknown> }).exec;
   if (exec) await exec(sql);
-  else await tx.query(sql);
+  else await tx.query(sql, undefined, { noTimeout: true });
 }
 
-async function openPostgres(url: string, schema: string, max: number, connectTimeoutMs: number): Promise<Db> {
+/** pg's error when `query_timeout` passes; the connection stays busy with the statement that never answered. */
+const queryTimeoutMessage = 'Query read timeout';
+
+/**
+ * pg reads a statement's `query_timeout || the connection's`, so 0 cannot lift it; the longest a Node timer waits
+ * (24.8 days) does.
+ */
+const noTimeoutMs = 2 ** 31 - 1;
+
+/** Keepalive probes from 10 s of silence on, so the OS notices a peer that is gone without closing the socket. */
+const keepAlive = { keepAlive: true, keepAliveInitialDelayMillis: 10_000 };
+
+function statement(sql: string, params: unknown[] | undefined, options: QueryOptions | undefined) {
+  const config: pg.QueryConfig & { query_timeout?: number } = { text: sql, values: params, name: options?.name };
+  if (options?.noTimeout) config.query_timeout = noTimeoutMs;
+  return config;
+}
+
+async function openPostgres(
+  url: string,
+  schema: string,
+  max: number,
+  connectTimeoutMs: number,
+  queryTimeoutMs: number,
+): Promise<Db> {
   // search_path travels in the startup packet, so every pooled connection is in the schema at no extra round trip.
   const options = `-c search_path=${schema}`;
   const connectionTimeoutMillis = connectTimeoutMs;
-  const bootstrap = new pg.Client({ connectionString: url, connectionTimeoutMillis });
+  const query_timeout = queryTimeoutMs;
+  const bootstrap = new pg.Client({ connectionString: url, connectionTimeoutMillis, query_timeout });
   await bootstrap.connect();
   try {
     await bootstrap.query(`create schema if not exists ${schema}`);
@@ -100,15 +138,21 @@ async function openPostgres(url: string, schema: string, max: number, connectTim
   } finally {
     await bootstrap.end();
   }
-  const pool = new pg.Pool({ connectionString: url, options, max, connectionTimeoutMillis });
+  const pool = new pg.Pool({
+    connectionString: url,
+    options,
+    max,
+    connectionTimeoutMillis,
+    query_timeout,
+    ...keepAlive,
+  });
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const listener = createPgListener(url, options, connectionTimeoutMillis);
 
+  // pg-pool drops a client whose statement failed, so one that timed out is not handed out again.
   const query = async <Row>(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<Row>> => {
-    const result = options?.name
-      ? await pool.query({ name: options.name, text: sql, values: params })
-      : await pool.query(sql, params);
+    const result = await pool.query(statement(sql, params, options));
     return { rows: result.rows as Row[], affectedRows: result.rowCount ?? 0 };
   };
   return {
@@ -117,21 +161,31 @@ async function openPostgres(url: string, schema: string, max: number, connectTim
     query,
     async transaction(work) {
       const client = await pool.connect();
+      let timedOut: Error | null = null;
+      const send = (config: pg.QueryConfig) =>
+        client.query(config).catch((error: unknown) => {
+          if (error instanceof Error && error.message === queryTimeoutMessage) timedOut = error;
+          throw error;
+        });
       const tx: Queryable = {
         async query<Row>(sql: string, params?: unknown[], options?: QueryOptions) {
-          const result = options?.name
-            ? await client.query({ name: options.name, text: sql, values: params })
-            : await client.query(sql, params);
+          const result = await send(statement(sql, params, options));
           return { rows: result.rows as Row[], affectedRows: result.rowCount ?? 0 };
         },
       };
       try {
-        await client.query('begin');
+        await send({ text: 'begin' });
         const result = await work(tx);
-        await client.query('commit');
+        await send({ text: 'commit' });
         client.release();
         return result;
       } catch (error) {
+        // A ROLLBACK would wait behind the statement that never answered; the pool destroys the connection instead,
+        // and PostgreSQL rolls back when the session ends.
+        if (timedOut) {
+          client.release(timedOut);
+          throw error;
+        }
         await client.query('rollback').then(
           () => client.release(),
           (rollbackError: Error) => client.release(rollbackError),
@@ -175,7 +229,7 @@ function createPgListener(url: string, options: string, connectionTimeoutMillis:
 
   const connect = (): Promise<pg.Client> => {
     connecting ??= (async () => {
-      const next = new pg.Client({ connectionString: url, options, connectionTimeoutMillis });
+      const next = new pg.Client({ connectionString: url, options, connectionTimeoutMillis, ...keepAlive });
       next.on('notification', (message) => {
         for (const callback of subscribers.get(message.channel) ?? []) callback(message.payload ?? '');
       });

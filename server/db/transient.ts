@@ -21,10 +21,11 @@ const socketErrors = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'
  * pg's own words when a connection ends under a query or cannot be had; these errors carry no code.
  * `Connection terminated unexpectedly`, `Connection terminated`, `Connection terminated due to connection timeout`,
  * `timeout exceeded when trying to connect`, `Client has encountered a connection error and is not queryable`,
- * and `timeout expired` (a lone client's `connectionTimeoutMillis`).
+ * `timeout expired` (a lone client's `connectionTimeoutMillis`), and `Query read timeout` (`query_timeout`: a
+ * connection that stalled under the statement, which the pool then drops).
  */
 const driverMessages =
-  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|timeout expired$)/;
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|timeout expired$|Query read timeout$)/;
 
 export function isTransientDbError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;

@@ -15,6 +15,11 @@ export interface QueryOptions {
    * must not vary.
    */
   name?: string;
+  /**
+   * Lets the statement run past the PostgreSQL server's `queryTimeoutMs` (see `openDb`): for migrations, which may
+   * take minutes, or wait that long for another process's. PGlite has no connection to stall and no such limit.
+   */
+  noTimeout?: boolean;
 }
 
 export interface Queryable {

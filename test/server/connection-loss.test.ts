@@ -9,12 +9,13 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from '../../server/app.js';
 import { loadUsers, staticDirectory, tokenAuth } from '../../server/auth/tokens.js';
-import { openDb } from '../../server/db/index.js';
+import { migrate, openDb } from '../../server/db/index.js';
 import { isTransientDbError } from '../../server/db/transient.js';
-import type { Db } from '../../server/db/types.js';
+import type { Db, Queryable } from '../../server/db/types.js';
 import { EventFeed } from '../../server/events/feed.js';
 import { enqueueJob } from '../../server/queue/enqueue.js';
 import { contractChecked } from '../support/contract.js';
+import { testDatabaseUrl } from '../support/db.js';
 import { demoTokens } from '../support/demoUsers.js';
 import { startDatabaseProxy, type TcpProxy } from '../support/tcpProxy.js';
 import { jobType, manualGate, useQueueSchema, waitFor, waitForStatus } from './queue/helpers.js';
@@ -40,6 +41,17 @@ describe('the PostgreSQL server out of reach for a while', () => {
     await proxy.close();
   });
 
+  async function backendPid(target: Db | Queryable): Promise<number> {
+    return (await target.query<{ pid: number }>(`select pg_backend_pid() as pid`)).rows[0]!.pid;
+  }
+
+  /** Resolves once the server has ended the session: PostgreSQL then rolls back what it had not committed. */
+  async function sessionEnded(pid: number): Promise<void> {
+    await waitFor(
+      async () => (await db.query(`select 1 from pg_stat_activity where pid = $1::int`, [pid])).rows.length === 0,
+    );
+  }
+
   async function endedJobs(): Promise<{ status: string; error_code: string | null; messages: number }[]> {
     const { rows } = await db.query<{ status: string; error_code: string | null; messages: number }>(`
 select status, error_code, (select count(*)::int from job_messages m where m.job_id = jobs.id) as messages
@@ -62,6 +74,89 @@ from jobs where ended_at is not null order by id`);
       assert.equal(isTransientDbError(error), true, String(error));
     } finally {
       proxy.restore();
+    }
+  });
+
+  test('a connection that stalls under a query: the query fails after the query timeout, as out of reach, and the connection is not used again', {
+    timeout: 10_000,
+  }, async () => {
+    const stalling = await openDb({ url: proxy.url, schema: db.schema, maxConnections: 1, queryTimeoutMs: 500 });
+    try {
+      const pid = await backendPid(stalling);
+      proxy.freeze();
+      const startedAt = Date.now();
+      const error = await stalling.query(`select 1`).then(
+        () => null,
+        (thrown: unknown) => thrown,
+      );
+      const elapsed = Date.now() - startedAt;
+      proxy.restore();
+      assert.ok(error, 'a stalled connection answered');
+      assert.ok(elapsed < 5_000, `gave up after ${elapsed} ms`);
+      assert.equal(isTransientDbError(error), true, String(error));
+
+      assert.notEqual(await backendPid(stalling), pid);
+      await sessionEnded(pid);
+    } finally {
+      proxy.restore();
+      await stalling.close();
+    }
+  });
+
+  test('a transaction whose statement stalls fails after one query timeout: no ROLLBACK waits on the stalled connection', {
+    timeout: 10_000,
+  }, async () => {
+    const stalling = await openDb({ url: proxy.url, schema: db.schema, maxConnections: 1, queryTimeoutMs: 500 });
+    try {
+      let pid = 0;
+      let stalledAt = 0;
+      const error = await stalling
+        .transaction(async (tx) => {
+          pid = await backendPid(tx);
+          proxy.freeze();
+          stalledAt = Date.now();
+          await tx.query(`select 1`);
+        })
+        .then(
+          () => null,
+          (thrown: unknown) => thrown,
+        );
+      const elapsed = Date.now() - stalledAt;
+      proxy.restore();
+      assert.ok(error, 'a stalled connection answered');
+      // A ROLLBACK sent on it would have stalled for a second timeout.
+      assert.ok(elapsed < 900, `gave up after ${elapsed} ms`);
+      assert.equal(isTransientDbError(error), true, String(error));
+
+      assert.notEqual(await backendPid(stalling), pid);
+      await sessionEnded(pid);
+    } finally {
+      proxy.restore();
+      await stalling.close();
+    }
+  });
+
+  test('migrations outlast the query timeout, waiting for the migration of another process included', {
+    timeout: 10_000,
+  }, async () => {
+    const impatient = await openDb({ url: testDatabaseUrl, schema: db.schema, queryTimeoutMs: 300 });
+    try {
+      await assert.rejects(impatient.query(`select pg_sleep(0.6)`), isTransientDbError);
+      await impatient.query(`select pg_sleep(0.6)`, [], { noTimeout: true });
+
+      const [lockTaken, tookLock] = manualGate();
+      const otherProcess = db.transaction(async (tx) => {
+        await tx.query(`select pg_advisory_xact_lock(hashtext($1::text))`, [`migrate:${db.schema}`]);
+        tookLock();
+        await sleep(600);
+      });
+      await lockTaken;
+      const startedAt = Date.now();
+      await migrate(impatient);
+      assert.ok(Date.now() - startedAt >= 500, `waited ${Date.now() - startedAt} ms for the other migration`);
+      await otherProcess;
+    } finally {
+      await impatient.close();
     }
   });
 

@@ -2,7 +2,8 @@
  * A TCP proxy in front of the PostgreSQL server, so a test can take the database away from one Db without touching
  * the server every other test file shares: `cut()` drops every connection through it and refuses new ones until
  * `restore()`, as a database restart or a network failure looks to a client. `stall()` takes new connections and
- * never answers them, as a stopped server or a stuck network device does.
+ * never answers them, as a stopped server or a stuck network device does; `freeze()` stops forwarding, both ways, on
+ * the connections already open, without closing them, as the same failure looks in the middle of a session.
  */
 import net from 'node:net';
 import { testDatabaseUrl } from './db.js';
@@ -14,6 +15,7 @@ export interface TcpProxy {
   readonly attempts: number;
   cut(): void;
   stall(): void;
+  freeze(): void;
   restore(): void;
   close(): Promise<void>;
 }
@@ -21,6 +23,9 @@ export interface TcpProxy {
 export async function startDatabaseProxy(applicationName: string): Promise<TcpProxy> {
   const target = new URL(testDatabaseUrl);
   const sockets = new Set<net.Socket>();
+  /** Client and server side of every connection being forwarded, and those `freeze()` holds. */
+  const links = new Set<[net.Socket, net.Socket]>();
+  const frozen = new Set<[net.Socket, net.Socket]>();
   let refusing = false;
   let stalling = false;
   let attempts = 0;
@@ -36,16 +41,20 @@ export async function startDatabaseProxy(applicationName: string): Promise<TcpPr
       return;
     }
     const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    const link: [net.Socket, net.Socket] = [client, upstream];
     const end = () => {
-      for (const socket of [client, upstream]) {
+      for (const socket of link) {
         socket.destroy();
         sockets.delete(socket);
       }
+      links.delete(link);
+      frozen.delete(link);
     };
-    for (const socket of [client, upstream]) {
+    for (const socket of link) {
       sockets.add(socket);
       socket.on('error', end).on('close', end);
     }
+    links.add(link);
     client.pipe(upstream).pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -65,9 +74,20 @@ export async function startDatabaseProxy(applicationName: string): Promise<TcpPr
     stall() {
       stalling = true;
     },
+    freeze() {
+      for (const link of links) {
+        if (frozen.has(link)) continue;
+        const [client, upstream] = link;
+        client.unpipe(upstream).pause();
+        upstream.unpipe(client).pause();
+        frozen.add(link);
+      }
+    },
     restore() {
       refusing = false;
       stalling = false;
+      for (const [client, upstream] of frozen) client.pipe(upstream).pipe(client);
+      frozen.clear();
     },
     close() {
       for (const socket of sockets) socket.destroy();

@@ -14,6 +14,7 @@ describe('isTransientDbError', () => {
     assert.equal(isTransientDbError(new Error('Connection terminated unexpectedly')), true);
     assert.equal(isTransientDbError(new Error('timeout exceeded when trying to connect')), true);
     assert.equal(isTransientDbError(new Error('timeout expired')), true);
+    assert.equal(isTransientDbError(new Error('Query read timeout')), true);
   });
 
   test('an error in the statement or its data is not: running it again would fail again', () => {
