@@ -21,6 +21,16 @@ export async function visibleJob(services: Services, principal: Principal, id: s
   return row;
 }
 
+/**
+ * Whether an artifact is a file uploaded for a sensitive param (a private key, say), which must no more be served than
+ * the param itself; or one uploaded for a type this server no longer defines, which cannot say whether it was.
+ */
+function isSecretInput(services: Services, row: JobRow, artifact: { name: string; role: string }): boolean {
+  if (artifact.role !== 'input') return false;
+  if (!services.registry.get(row.type)) return true;
+  return services.registry.params(row.type).some((param) => param.name === artifact.name && param.sensitive);
+}
+
 export async function detailOf(services: Services, c: AppContext, row: JobRow) {
   return toJobDetail(row, {
     registry: services.registry,
@@ -69,14 +79,16 @@ export function jobRoutes(services: Services): Hono<AppEnv> {
         counters: step.counters ?? {},
       })),
       messageCounts,
-      artifacts: artifacts.map((a) => ({
-        name: a.name,
-        role: a.role,
-        fileName: a.file_name,
-        contentType: a.content_type,
-        size: a.size,
-        createdAt: a.created_at.toISOString(),
-      })),
+      artifacts: artifacts
+        .filter((a) => !isSecretInput(services, row, a))
+        .map((a) => ({
+          name: a.name,
+          role: a.role,
+          fileName: a.file_name,
+          contentType: a.content_type,
+          size: a.size,
+          createdAt: a.created_at.toISOString(),
+        })),
     });
   });
 
@@ -107,7 +119,9 @@ export function jobRoutes(services: Services): Hono<AppEnv> {
   app.get('/jobs/:id/artifacts/:name', validate('getJobArtifact'), async (c) => {
     const row = await visibleJob(services, c.get('principal'), c.req.param('id'));
     const artifact = await getArtifact(services.db, row.id, c.req.param('name'));
-    if (!artifact) throw notFound(`Job ${row.id} has no artifact "${c.req.param('name')}".`);
+    if (!artifact || isSecretInput(services, row, artifact)) {
+      throw notFound(`Job ${row.id} has no artifact "${c.req.param('name')}".`);
+    }
     return new Response(artifact.data as Uint8Array<ArrayBuffer>, {
       headers: {
         'content-type': artifact.content_type,

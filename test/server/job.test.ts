@@ -229,7 +229,7 @@ values ($1::bigint, 'export.csv', 'output', 'Produits été.csv', 'text/csv', 8,
     });
   });
 
-  describe(`sensitive params a schema marks through $ref, additionalProperties or patternProperties (${kind})`, () => {
+  describe(`sensitive params beyond a writeOnly property: $ref, additionalProperties, patternProperties, files (${kind})`, () => {
     let world: World;
     before(async () => {
       world = await openWorld(kind, () => [
@@ -255,6 +255,15 @@ values ($1::bigint, 'export.csv', 'output', 'Produits été.csv', 'text/csv', 8,
             type: 'object',
             properties: { name: { type: 'string', title: 'Name' }, tokenMain: { type: 'string', title: 'Main token' } },
             patternProperties: { '^token': { type: 'string', writeOnly: true } },
+          },
+        }),
+        jobType('certify', async () => {}, {
+          paramsSchema: {
+            type: 'object',
+            properties: {
+              key: { type: 'string', title: 'Private key', contentMediaType: 'text/plain', writeOnly: true },
+              list: { type: 'string', title: 'Hosts', contentMediaType: 'text/csv' },
+            },
           },
         }),
       ]);
@@ -303,6 +312,31 @@ values ($1::bigint, 'export.csv', 'output', 'Produits été.csv', 'text/csv', 8,
       }
       const found = await world.call('alice', 'GET', '/jobs?q=north');
       assert.deepEqual(found.body.items.map((job: { id: string }) => job.id).sort(), Object.values(jobs).sort());
+    });
+
+    it('keeps a file uploaded for a sensitive param, or for a type no longer defined, out of the report', async () => {
+      const launched = await world.call('alice', 'POST', '/jobs', {
+        body: { type: 'certify', params: { key: 'PRIVATE KEY', list: 'north.example' } },
+      });
+      const retired = await insertJob(world.db, { type: 'retired-type', params: { key: 'key.txt' } });
+      await world.db.query(
+        `
+insert into job_artifacts (job_id, name, role, file_name, content_type, size, data)
+values ($1::bigint, 'key', 'input', 'key.txt', 'text/plain', 11, $2::bytea)`,
+        [retired, Buffer.from('PRIVATE KEY')],
+      );
+      for (const user of ['alice', 'bob'] as const) {
+        const report = await world.call(user, 'GET', `/jobs/${launched.body.id}/report`);
+        assert.deepEqual(
+          report.body.artifacts.map((a: { name: string }) => a.name),
+          ['list'],
+          user,
+        );
+        assert.equal((await world.call(user, 'GET', `/jobs/${launched.body.id}/artifacts/list`)).text, 'north.example');
+        assert.equal((await world.call(user, 'GET', `/jobs/${launched.body.id}/artifacts/key`)).status, 404, user);
+        assert.deepEqual((await world.call(user, 'GET', `/jobs/${retired}/report`)).body.artifacts, [], user);
+        assert.equal((await world.call(user, 'GET', `/jobs/${retired}/artifacts/key`)).status, 404, user);
+      }
     });
   });
 }
