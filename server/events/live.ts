@@ -11,15 +11,7 @@ import { coalesceProgress } from './coalesce.js';
 import { EventFeed, type FeedOptions } from './feed.js';
 import { Connection, encodeFrame, Hub, type StreamSink } from './hub.js';
 import { sseFrame, type Viewer } from './present.js';
-import {
-  batchOf,
-  type EventRow,
-  eventHorizon,
-  lastIdOfBatch,
-  latestEventId,
-  pruneEvents,
-  readEventRange,
-} from './queries.js';
+import { batchOf, type EventRow, lastIdOfBatch, latestEventId, pruneEvents, readEventRange } from './queries.js';
 import { type StreamTokens, streamTokens } from './streamTokens.js';
 
 export interface LiveOptions {
@@ -75,13 +67,18 @@ export async function startLive(options: LiveOptions): Promise<Live> {
     return notificationsByIds(db, ids);
   }
 
+  /** Sends what came after `afterId`, or a reset when some of it was pruned before it could be read. */
   async function replay(connection: Connection, afterId: bigint, upToBatch: bigint): Promise<void> {
     let from = afterId;
     while (!connection.closed) {
       const page = await readEventRange(db, from, upToBatch, replayPage);
-      if (page.length === 0) break;
-      from = BigInt(page.at(-1)!.id);
-      const rows = coalesceProgress(page).filter((row) => hub.mayReceive(row, connection.viewer));
+      if (batchOf(from) < page.prunedBelow) {
+        reset(connection, lastIdOfBatch(upToBatch), 'replay_window_exceeded');
+        return;
+      }
+      if (page.rows.length === 0) break;
+      from = BigInt(page.rows.at(-1)!.id);
+      const rows = coalesceProgress(page.rows).filter((row) => hub.mayReceive(row, connection.viewer));
       const notifications = await notificationsOf(rows);
       for (const row of rows) {
         const chunk = hub.frameFor(row, connection.viewer, notifications, new Map());
@@ -119,8 +116,7 @@ export async function startLive(options: LiveOptions): Promise<Live> {
       hub.add(connection);
       try {
         if (lastEventId !== null && lastEventId < upTo) {
-          if (batchOf(lastEventId) < (await eventHorizon(db))) reset(connection, upTo, 'replay_window_exceeded');
-          else await replay(connection, lastEventId, upToBatch);
+          await replay(connection, lastEventId, upToBatch);
         } else if (lastEventId !== null && lastEventId > upTo) {
           // Another server may be a few milliseconds ahead of this one: what this one's feed hands out meanwhile up
           // to that ID, the client has. An ID nobody wrote is another matter.

@@ -97,21 +97,42 @@ export async function newXid(db: Queryable): Promise<bigint> {
   return BigInt(rows[0]!.xid);
 }
 
-/** Events after the event `afterId`, up to the end of batch `upToBatch`, for a client resuming with Last-Event-ID. */
+export interface EventRange {
+  rows: EventRow[];
+  /** Batches below this were pruned, as the snapshot that read `rows` saw it. */
+  prunedBelow: bigint;
+}
+
+/**
+ * Events after the event `afterId`, up to the end of batch `upToBatch`, for a client resuming with Last-Event-ID,
+ * with the replay window's horizon read in the same statement: pruning moves the horizon and deletes in one
+ * statement, so the rows and the horizon agree. Checked apart, a prune in between skipped what it deleted.
+ */
 export async function readEventRange(
   db: Queryable,
   afterId: bigint,
   upToBatch: bigint,
   limit: number,
-): Promise<EventRow[]> {
-  const { rows } = await db.query<EventRow>(
-    `${unpacked}
-where e.id >= $1::bigint and e.id <= $2::bigint and e.id * ${eventIdStride} + u.position > $3::bigint
-order by e.id, u.position
-limit $4::int`,
+): Promise<EventRange> {
+  const { rows } = await db.query<EventRow & { pruned_below: string }>(
+    `
+with horizon as materialized (
+  select pruned_below::text from job_events_horizon
+), events as (${unpacked}
+  where e.id >= $1::bigint and e.id <= $2::bigint and e.id * ${eventIdStride} + u.position > $3::bigint
+  order by e.id, u.position
+  limit $4::int
+)
+select h.pruned_below, events.*
+from horizon h
+left join events on true
+order by events.batch_id::bigint, events.id::bigint`,
     [batchOf(afterId).toString(), upToBatch.toString(), afterId.toString(), limit],
   );
-  return rows;
+  return {
+    rows: rows.filter((row) => row.id !== null),
+    prunedBelow: BigInt(rows[0]?.pruned_below ?? 0),
+  };
 }
 
 /** The newest batch written so far (where a freshly started feed begins). */
@@ -126,12 +147,6 @@ export async function latestEventId(db: Queryable): Promise<bigint> {
     `select (id * ${eventIdStride} + size)::text as id from job_events order by id desc limit 1`,
   );
   return BigInt(rows[0]?.id ?? 0);
-}
-
-/** Batches below this ID were pruned and cannot be replayed. */
-export async function eventHorizon(db: Queryable): Promise<bigint> {
-  const { rows } = await db.query<{ pruned_below: string }>(`select pruned_below from job_events_horizon`);
-  return BigInt(rows[0]?.pruned_below ?? 0);
 }
 
 /**

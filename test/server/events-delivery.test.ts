@@ -101,6 +101,29 @@ for (const kind of dbKinds) {
       );
     });
 
+    test('events pruned while a resuming client is checked against the replay window give a reset, not a gap', async () => {
+      const range = interceptedDb(db, '+ u.position > $3');
+      const world = await liveWorld(range.db, jobTypes, { heartbeatMs: 60_000 });
+      worlds.push(world);
+      const first = await open(world, '/api/events');
+      const ids = [await insertJob(db, 'alice'), await insertJob(db, 'alice'), await insertJob(db, 'alice')];
+      await world.live.flush();
+      await first.until((s) => s.events.length === 3);
+      // The client has the first job's event; the others' batches are pruned just before the replay reads them.
+      range.arm(async () => {
+        await pruneEvents(db, 0, 1);
+      });
+      const resumed = await open(world, `/api/events?lastEventId=${first.events[0]!.id}`);
+      const next = await insertJob(db, 'alice');
+      await world.live.flush();
+      await resumed.until((s) => s.trail(next).includes('job.created:running'));
+      assert.deepEqual(
+        resumed.events.map((event) => event.data.type),
+        ['reset', 'job.created'],
+        `the replay sent ${JSON.stringify(resumed.events.map((event) => event.data.jobId ?? event.data.job?.id))} of ${ids}`,
+      );
+    });
+
     test('a client holding the newest event is not reset after everything older was pruned', async () => {
       const world = await liveWorld(db, jobTypes, { heartbeatMs: 60_000 });
       worlds.push(world);
