@@ -5,11 +5,12 @@
 import { Hono } from 'hono';
 import { canAct, canSee } from '../auth/permissions.js';
 import type { Principal } from '../auth/types.js';
+import { isTransientDbError } from '../db/transient.js';
 import type { Queryable } from '../db/types.js';
 import type { AppEnv, Services } from '../http/env.js';
 import { chargedToLimit } from '../http/launchLimit.js';
 import { keySlot, OneAtATime } from '../http/oneAtATime.js';
-import { conflict, forbidden, notFound, ProblemError } from '../http/problem.js';
+import { conflict, forbidden, notFound, ProblemError, storeUnavailable } from '../http/problem.js';
 import { validate, validInput } from '../http/validation.js';
 import { enqueueJob } from '../queue/enqueue.js';
 import { copyInputArtifacts } from '../store/artifacts.js';
@@ -171,6 +172,20 @@ const actions: Record<Action, (s: Services, p: Principal, id: string) => Promise
   delete: remove,
 };
 
+/**
+ * What one job of a bulk action answers when its action failed: its own problem; 503 when the job store was out of
+ * reach (nothing was changed, a retry may succeed), as the single-job routes answer; otherwise a 500, logged.
+ */
+function bulkProblem(action: Action, id: string, error: unknown): ProblemError {
+  if (error instanceof ProblemError) return error;
+  if (isTransientDbError(error)) {
+    console.error(`bulk ${action} of job ${id}: the job store is out of reach: ${(error as Error).message}`);
+    return storeUnavailable();
+  }
+  console.error(`bulk ${action} of job ${id} failed`, error);
+  return new ProblemError(500, 'internal_error', 'This job could not be changed.');
+}
+
 export function actionRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
@@ -182,12 +197,7 @@ export function actionRoutes(services: Services): Hono<AppEnv> {
       try {
         outcomes.push({ id, row: await actions[action](services, principal, id) });
       } catch (error) {
-        if (!(error instanceof ProblemError)) console.error(`bulk ${action} of job ${id} failed`, error);
-        const problem =
-          error instanceof ProblemError
-            ? error
-            : new ProblemError(500, 'internal_error', 'This job could not be changed.');
-        outcomes.push({ id, problem });
+        outcomes.push({ id, problem: bulkProblem(action, id, error) });
       }
     }
     const rows = outcomes.flatMap((o) => (o.row ? [o.row] : []));

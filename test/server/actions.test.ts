@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createApp } from '../../server/app.js';
+import { loadUsers, tokenAuth } from '../../server/auth/tokens.js';
+import type { Db } from '../../server/db/types.js';
 import { claimJobs } from '../../server/queue/sql/claimJobs.js';
 import { listAudit } from '../../server/store/audit.js';
+import { contractChecked } from '../support/contract.js';
 import { dbKinds } from '../support/db.js';
+import { demoTokens } from '../support/demoUsers.js';
 import { jobType, testJobTypes } from './fixtures.js';
-import { insertJob, openWorld, type World } from './helpers.js';
+import { type Body, insertJob, openWorld, type World } from './helpers.js';
 import { leaseHolder } from './queue/helpers.js';
 
 for (const kind of dbKinds) {
@@ -366,6 +371,47 @@ for (const kind of dbKinds) {
           body: { action: 'interrupt', ids: [b] },
         });
         assert.equal(interrupted.body.results[0].job.status, 'interrupted');
+      });
+
+      it('answers 503 service_unavailable for a job the store could not be reached for, not 500', async () => {
+        const [reached, unreached] = [await insertJob(world.db), await insertJob(world.db)];
+        let transactions = 0;
+        const flaky: Db = {
+          ...world.db,
+          transaction(work) {
+            transactions += 1;
+            if (transactions === 2) {
+              return Promise.reject(Object.assign(new Error('terminating connection'), { code: '57P01' }));
+            }
+            return world.db.transaction(work);
+          },
+        };
+        const users = await loadUsers();
+        const app = createApp({ db: flaky, auth: tokenAuth(users), jobTypes: testJobTypes() });
+        const original = console.error;
+        console.error = () => {};
+        let body: Body;
+        try {
+          const response = await contractChecked((request) => app.fetch(request))('http://test/api/jobs/bulk', {
+            method: 'POST',
+            headers: { authorization: `Bearer ${demoTokens.alice}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ action: 'delete', ids: [reached, unreached] }),
+          });
+          body = await response.json();
+        } finally {
+          console.error = original;
+        }
+        assert.deepEqual(
+          body.results.map((r: { ok: boolean; problem?: { status: number; code: string } }) => [
+            r.ok,
+            r.problem?.status,
+            r.problem?.code,
+          ]),
+          [
+            [true, undefined, undefined],
+            [false, 503, 'service_unavailable'],
+          ],
+        );
       });
 
       it('answers 400 for an empty or duplicated list of IDs', async () => {
