@@ -76,7 +76,14 @@ export function eventRoutes(deps: EventRouteDeps): Hono<AppEnv> {
     const viewer = { principal, locale: pickLocale(c.req.header('accept-language')) };
     const node = nodeBindings(c);
     if (node) {
-      await openOnNodeResponse(node, viewer, lastEventId, deps);
+      try {
+        await openOnNodeResponse(node, viewer, lastEventId, deps);
+      } catch (error) {
+        if (!node.outgoing.headersSent) throw error;
+        // Part of the replay went out under a 200, so no problem can follow: the stream ended and the client resumes
+        // from its last event. The cause is logged as any route's (the answer it would have had is not sendable).
+        errorResponse(error, c.req.method, c.req.path);
+      }
       return RESPONSE_ALREADY_SENT;
     }
     return openAsWebStream(viewer, lastEventId, live, maxBufferedBytes);
@@ -105,15 +112,24 @@ async function openOnNodeResponse(
   deps: EventRouteDeps,
 ): Promise<void> {
   const maxBufferedBytes = deps.maxBufferedBytes ?? 1024 * 1024;
-  outgoing.writeHead(200, streamHeaders);
-  outgoing.write(': open\n\n');
-  incoming.socket?.setNoDelay(true);
+  // The 200 goes out with the first bytes, not before the stream is open: a stream that cannot open (the database
+  // out of reach) answers with its problem (503) as on other runtimes. Sent first, it was a 200 cut short, and
+  // Hono's answer to the error then failed with ERR_HTTP_HEADERS_SENT.
+  const begin = () => {
+    if (outgoing.headersSent) return;
+    outgoing.writeHead(200, streamHeaders);
+    outgoing.write(': open\n\n');
+    incoming.socket?.setNoDelay(true);
+  };
   const sink: StreamSink = {
     write(chunk) {
+      begin();
       outgoing.write(chunk);
       return outgoing.writableLength <= maxBufferedBytes;
     },
     close() {
+      // Before the stream began, the route answers instead (with a problem, when the stream could not open).
+      if (!outgoing.headersSent) return;
       // A client that stopped reading is cut, not ended: ending waits for it to read its backlog, so the socket and
       // up to maxBufferedBytes stayed held for as long as it stayed connected, while it could open another stream.
       // It loses nothing: it resumes with Last-Event-ID.
@@ -122,7 +138,11 @@ async function openOnNodeResponse(
     },
   };
   const connection = await deps.live.open(viewer, lastEventId ? BigInt(lastEventId) : null, sink);
-  if (outgoing.destroyed || outgoing.writableEnded) connection.close();
+  begin();
+  // Closed before it began (the service shutting down meanwhile), it ends here.
+  if (connection.closed) {
+    if (!outgoing.destroyed && !outgoing.writableEnded) outgoing.end();
+  } else if (outgoing.destroyed || outgoing.writableEnded) connection.close();
   else outgoing.once('close', () => connection.close());
 }
 
