@@ -33,6 +33,8 @@ export interface DemoOptions {
   config?: Partial<ServerConfig>;
   /** Print where to open the demo (default true). */
   announce?: boolean;
+  /** Called once it listens, before it says so: `npm start` installs its signal handlers here. */
+  onListening?: (server: RunningServer) => void;
 }
 
 interface Asset {
@@ -114,6 +116,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningServe
   ]);
   assets.set('favicon.svg', { body: favicon, type: 'image/svg+xml' });
   const server = await startServer(config, (app) => serveDemoApp(app, shell, assets, users));
+  options.onListening?.(server);
   if (options.announce ?? true) {
     const storage = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
     console.log(`Job tracker demo: open ${server.url}/ (API at ${server.url}/api, ${storage})`);

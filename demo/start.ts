@@ -9,7 +9,8 @@ import { startDemo } from './app-server.js';
 const parent = process.ppid;
 
 try {
-  stopOnSignals(await startDemo());
+  // Before it says where to open it: a SIGTERM sent on reading that must find the graceful stop in place.
+  await startDemo({ onListening: stopOnSignals });
   stopWithParent();
 } catch (error) {
   exitOnStartupError(error);

@@ -297,6 +297,8 @@ async function main(): Promise<void> {
   try {
     const config = readConfig();
     const server = await startServer(config);
+    // Before saying it listens: a SIGTERM sent on hearing so must find the graceful stop in place.
+    stopOnSignals(server);
     console.log(
       `Job tracker API on ${server.url}/api (${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`})`,
     );
@@ -306,7 +308,6 @@ async function main(): Promise<void> {
           'before anyone else can reach this server, or HOST=127.0.0.1 to keep it to this machine.',
       );
     }
-    stopOnSignals(server);
   } catch (error) {
     exitOnStartupError(error);
   }

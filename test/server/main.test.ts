@@ -168,11 +168,13 @@ describe('server/main.ts', () => {
       child.stderr.on('data', (chunk) => {
         stderr += chunk;
       });
-      const exited = once(child, 'exit');
+      // 'close', not 'exit': the output may still be on its way when the process has exited.
+      const exited = once(child, 'close');
       child.stdout.on('data', (chunk) => {
         if (String(chunk).includes('Job tracker API on')) child.kill('SIGTERM');
       });
-      await exited;
+      const [code] = await exited;
+      assert.equal(code, 0, 'stopped gracefully: the signal found its handler installed before the announcement');
       return stderr;
     };
     assert.match(await warnings({}), /Warning: signing in with the demo users .* whose tokens are public/);
