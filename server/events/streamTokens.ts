@@ -39,11 +39,13 @@ export function streamTokens(options: { secret?: string; ttlMs?: number; now?: (
     },
     verify(token) {
       if (!token.startsWith(prefix)) return null;
-      const [payload, signature] = token.slice(prefix.length).split('.');
-      if (!payload || !signature) return null;
-      const expected = sign(payload);
-      const given = Buffer.from(signature, 'base64url');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+      const parts = token.slice(prefix.length).split('.');
+      if (parts.length !== 2) return null;
+      const [payload, signature] = parts as [string, string];
+      // Compared as issued: base64url decoding skips stray characters (padding, a suffix), so one token had variants.
+      const expected = Buffer.from(sign(payload).toString('base64url'));
+      const given = Buffer.from(signature);
+      if (!payload || given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
       try {
         const { p, e } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { p: Principal; e: number };
         return typeof e === 'number' && e > now() ? p : null;
