@@ -4,10 +4,15 @@
  * succeed once the database is back, so the worker retries them and the API answers 503 rather than 500.
  */
 
-/** SQLSTATE classes and codes a retry can get past (PostgreSQL, Appendix A). */
-const transientStates = new Set([
+/** A statement that lost a race to another transaction: the database is there, and a retry can win. */
+const lostRaces = new Set([
   '40001', // serialization_failure
   '40P01', // deadlock_detected
+]);
+
+/** SQLSTATE classes and codes a retry can get past (PostgreSQL, Appendix A). */
+const transientStates = new Set([
+  ...lostRaces,
   '53300', // too_many_connections
   '57P01', // admin_shutdown
   '57P02', // crash_shutdown
@@ -34,6 +39,11 @@ export function isTransientDbError(error: unknown): boolean {
     return code.startsWith('08') || transientStates.has(code) || socketErrors.has(code);
   }
   return typeof message === 'string' && driverMessages.test(message);
+}
+
+/** A transient failure that says the database is out of reach, not that one statement lost a race. */
+export function isDbOutage(error: unknown): boolean {
+  return isTransientDbError(error) && !lostRaces.has((error as { code?: unknown }).code as string);
 }
 
 /**

@@ -5,7 +5,7 @@
 import { Hono } from 'hono';
 import { canAct, canSee } from '../auth/permissions.js';
 import type { Principal } from '../auth/types.js';
-import { isTransientDbError } from '../db/transient.js';
+import { isDbOutage, isTransientDbError } from '../db/transient.js';
 import type { Queryable } from '../db/types.js';
 import type { AppEnv, Services } from '../http/env.js';
 import { chargedToLimit } from '../http/launchLimit.js';
@@ -193,10 +193,18 @@ export function actionRoutes(services: Services): Hono<AppEnv> {
     const { action, ids } = validInput(c, 'bulkJobAction').body;
     const principal = c.get('principal');
     const outcomes: { id: string; row?: JobRow | null; problem?: ProblemError }[] = [];
+    let outage = false;
     for (const id of ids) {
+      // The store out of reach for one job is out of reach for the next: each of up to 500 jobs waited for its own
+      // connection timeout, minutes in all. The rest are answered as not tried; a retry may succeed.
+      if (outage) {
+        outcomes.push({ id, problem: storeUnavailable() });
+        continue;
+      }
       try {
         outcomes.push({ id, row: await actions[action](services, principal, id) });
       } catch (error) {
+        outage = isDbOutage(error);
         outcomes.push({ id, problem: bulkProblem(action, id, error) });
       }
     }

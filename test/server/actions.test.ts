@@ -373,8 +373,12 @@ for (const kind of dbKinds) {
         assert.equal(interrupted.body.results[0].job.status, 'interrupted');
       });
 
-      it('answers 503 service_unavailable for a job the store could not be reached for, not 500', async () => {
-        const [reached, unreached] = [await insertJob(world.db), await insertJob(world.db)];
+      it('answers 503 service_unavailable, not 500, for the job the store could not be reached for and those after it', async () => {
+        const [reached, unreached, later] = [
+          await insertJob(world.db),
+          await insertJob(world.db),
+          await insertJob(world.db),
+        ];
         let transactions = 0;
         const flaky: Db = {
           ...world.db,
@@ -395,7 +399,7 @@ for (const kind of dbKinds) {
           const response = await contractChecked((request) => app.fetch(request))('http://test/api/jobs/bulk', {
             method: 'POST',
             headers: { authorization: `Bearer ${demoTokens.alice}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ action: 'delete', ids: [reached, unreached] }),
+            body: JSON.stringify({ action: 'delete', ids: [reached, unreached, later] }),
           });
           body = await response.json();
         } finally {
@@ -410,8 +414,13 @@ for (const kind of dbKinds) {
           [
             [true, undefined, undefined],
             [false, 503, 'service_unavailable'],
+            [false, 503, 'service_unavailable'],
           ],
         );
+        // Not tried: during an outage, each of up to 500 jobs waited for its own connection timeout.
+        assert.equal(transactions, 2);
+        const { rows } = await world.db.query(`select id from jobs where id = $1::bigint`, [later]);
+        assert.equal(rows.length, 1, 'the job after the outage is still there');
       });
 
       it('answers 400 for an empty or duplicated list of IDs', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import pg from 'pg';
-import { isTransientDbError, retryTransient } from '../../../server/db/transient.js';
+import { isDbOutage, isTransientDbError, retryTransient } from '../../../server/db/transient.js';
 import { testDatabaseUrl } from '../../support/db.js';
 
 const withCode = (code: string) => Object.assign(new Error('from the server'), { code });
@@ -47,6 +47,16 @@ describe('isTransientDbError', () => {
       await killer.end();
       await victim.end().catch(() => {});
     }
+  });
+});
+
+describe('isDbOutage', () => {
+  test('a database out of reach is an outage; a lost race or a bad statement is not', () => {
+    for (const code of ['08006', '57P01', '53300', 'ECONNREFUSED'])
+      assert.equal(isDbOutage(withCode(code)), true, code);
+    assert.equal(isDbOutage(new Error('Query read timeout')), true);
+    for (const code of ['40001', '40P01', '23505']) assert.equal(isDbOutage(withCode(code)), false, code);
+    assert.equal(isDbOutage(null), false);
   });
 });
 
