@@ -30,10 +30,10 @@ const levelsOf: Record<LevelChoice, MessageLevel[] | undefined> = {
 };
 
 /**
- * A job's execution report: summary (status, type, user, times, waiting and processing, host, options), steps
- * with their status, times and counters, warnings and errors paged with the offending item, and the files to
- * download. Works for any job the API lets the user open (an administrator opening someone else's by URL); a
- * 404 says plainly that the job does not exist or is not theirs. Live while the job runs.
+ * A job's execution report: summary (status, type, user, times, waiting and processing, until when it is kept,
+ * host, options), steps with their status, times and counters, warnings and errors paged with the offending item,
+ * and the files to download. Works for any job the API lets the user open (an administrator opening someone
+ * else's by URL); a 404 says plainly that the job does not exist or is not theirs. Live while the job runs.
  *
  * @tag job-report
  * @summary The execution report of one job.

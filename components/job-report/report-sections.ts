@@ -55,7 +55,7 @@ function time(iso: string | null, context: SectionContext) {
 
 const running = new Set(['queued', 'running', 'interrupting']);
 
-/** The job's summary: who, when, how long, where, with which options. */
+/** The job's summary: who, when, how long, until when it is kept, where, with which options. */
 export function renderSummary(job: JobDetail, context: SectionContext) {
   const { m, lang, now } = context;
   const counting = running.has(job.status);
@@ -66,6 +66,7 @@ export function renderSummary(job: JobDetail, context: SectionContext) {
     ${field(m.columns.type, job.typeLabel)} ${field(m.columns.id, job.id)} ${field(m.columns.user, job.user.name)}
     ${field(m.follow.launchedAt, time(job.createdAt, context))} ${field(m.columns.start, time(job.startedAt, context))}
     ${field(m.columns.end, time(job.endedAt, context))}
+    ${job.keptUntil ? field(m.follow.keptUntil, time(job.keptUntil, context)) : nothing}
     ${waiting == null ? nothing : field(m.columns.waiting, formatDuration(waiting, lang))}
     ${processing == null ? nothing : field(m.columns.processing, formatDuration(processing, lang))}
     ${job.host ? field(m.columns.host, job.host) : nothing} ${job.email ? field(m.columns.email, job.email) : nothing}

@@ -63,6 +63,8 @@ export function importDetail(job: Job): JobDetail {
       { name: 'notifyByEmail', label: 'Confirmation mail', value: 'alice@example.com' },
     ],
     counters: { read: 1200, written: 1188, skipped: 12 },
+    // As a server keeping finished jobs 30 days does: the purge date is set when the job ends.
+    keptUntil: job.endedAt ? new Date(Date.parse(job.endedAt) + 30 * 86_400_000).toISOString() : null,
   };
 }
 

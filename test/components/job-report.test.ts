@@ -124,6 +124,35 @@ describe('<job-report>', () => {
     expect(element.shadowRoot!.querySelectorAll('[part="summary-fields"] time').length).to.equal(3);
   });
 
+  /** The value next to a summary label, or null when the label is not there. */
+  function field(element: JobReport, label: string): HTMLElement | null {
+    const term = [...element.shadowRoot!.querySelectorAll('[part="summary-fields"] dt')].find(
+      (dt) => text(dt) === label,
+    );
+    return (term?.nextElementSibling as HTMLElement | null) ?? null;
+  }
+
+  it('says until when a finished job is kept, in the time zone and language of the report', async () => {
+    report = reportOf(finishedDetail('7', { keptUntil: '2026-12-23T09:16:12Z' }));
+    const element = await render(html`<job-report job-id="7" time-zone="Europe/Paris"></job-report>`);
+    const kept = field(element, 'Kept until')!.querySelector('time')!;
+    expect(text(kept)).to.equal('12/23/26, 10:16:12 AM');
+    expect(kept.getAttribute('datetime')).to.equal('2026-12-23T09:16:12Z');
+    await expectAccessibleInBothThemes(element);
+    document.documentElement.lang = 'fr';
+    await until(() => field(element, 'Conservé jusqu’au'), 'label not translated');
+    expect(text(field(element, 'Conservé jusqu’au'))).to.equal('23/12/2026 10:16:12');
+  });
+
+  it('leaves out "kept until" while the job runs and when it is kept forever', async () => {
+    const element = await render();
+    expect(shown(element)).to.contain('Ended').and.not.contain('Kept until');
+    report = reportOf(runningDetail('7'));
+    element.reload();
+    await until(() => shown(element).includes('Running'), 'running job not shown');
+    expect(shown(element)).not.to.contain('Kept until');
+  });
+
   it('lists the steps with status, times and counters', async () => {
     const element = await render();
     const rows = [...element.shadowRoot!.querySelectorAll('[part="step"]')];

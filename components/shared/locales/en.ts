@@ -102,6 +102,7 @@ export interface FollowMessages {
   errorCode: string;
   requeuedFrom: string;
   interruptedBy: string;
+  keptUntil: string;
   messages: string;
   level: Record<'info' | 'warning' | 'error', string>;
   levelFilter: string;
@@ -241,6 +242,7 @@ export const en: Messages = {
     errorCode: 'Error code',
     requeuedFrom: 'Requeued from',
     interruptedBy: 'Interrupted by',
+    keptUntil: 'Kept until',
     messages: 'Warnings and errors',
     level: { info: 'Info', warning: 'Warning', error: 'Error' },
     levelFilter: 'Show',

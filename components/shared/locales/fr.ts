@@ -128,6 +128,7 @@ export const fr: Messages = {
     errorCode: 'Code d’erreur',
     requeuedFrom: 'Relance de',
     interruptedBy: 'Interrompu par',
+    keptUntil: 'Conservé jusqu’au',
     messages: 'Avertissements et erreurs',
     level: { info: 'Info', warning: 'Avertissement', error: 'Erreur' },
     levelFilter: 'Afficher',
