@@ -23,6 +23,7 @@ import { jobTypeRoutes } from './routes/jobTypes.js';
 import { launchRoutes } from './routes/launch.js';
 import { mountNotifications } from './routes/notifications.js';
 import { sessionRoutes } from './routes/session.js';
+import { Retention } from './store/retention.js';
 
 export interface AppOptions {
   db: Db;
@@ -50,6 +51,12 @@ export interface AppOptions {
    */
   launchesPerMinute?: number | null;
   /**
+   * How long finished jobs are kept, for types that do not say (`keepFinishedForMs`); null (the default) keeps them
+   * for ever. Shown as the report's `keptUntil`; the purge itself is `startPurge` (server/store/retention.ts), given
+   * the same value.
+   */
+  keepFinishedJobsMs?: number | null;
+  /**
    * Adds routes or middleware under `/api` ahead of every route and of the bearer/cookie check: routes that
    * authenticate for themselves, or CORS middleware so preflights are answered (docs/embedding.md).
    */
@@ -66,6 +73,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     countCap: options.countCap ?? 10_000,
     exportCap: options.exportCap ?? 10_000,
     launchLimit: options.launchesPerMinute ? new LaunchLimit(options.launchesPerMinute) : null,
+    retention: new Retention(options.jobTypes, options.keepFinishedJobsMs ?? null),
   };
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
 

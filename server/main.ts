@@ -11,6 +11,8 @@
  *   USERS_FILE          users and tokens (JSON), default server/config/users.json
  *   WORKER_CONCURRENCY  handlers at once in this process; 0 serves the API without a worker
  *   LAUNCHES_PER_MINUTE new jobs per user and minute in this process (429 beyond), default 120; 0: no limit
+ *   KEEP_FINISHED_DAYS  days a finished job is kept, with its messages and files, before it is purged (its type may
+ *                       say otherwise); default 30; `forever` purges nothing
  *   STREAM_TOKEN_SECRET signs live-stream tokens; set the same value on every host (random per process otherwise)
  *   SMTP_URL            smtp://… for confirmation mails; none are sent when unset
  *   MAIL_FROM           the mails' sender, default "Job tracker <no-reply@localhost>"
@@ -29,6 +31,7 @@ import type { AppEnv } from './http/env.js';
 import { demoJobTypes } from './jobs/index.js';
 import { startMailSender } from './mail/sender.js';
 import { startWorker, type Worker } from './queue/worker.js';
+import { Retention, startPurge } from './store/retention.js';
 
 export interface ServerConfig {
   port: number;
@@ -43,6 +46,8 @@ export interface ServerConfig {
   workerConcurrency: number | null;
   /** New jobs per user and minute in this process; 0: no limit. */
   launchesPerMinute: number;
+  /** Null: for ever. */
+  keepFinishedJobsMs: number | null;
   streamTokenSecret: string | null;
   smtpUrl: string | null;
   mailFrom: string;
@@ -58,6 +63,8 @@ const shutdownGraceMs = 10_000;
  * shutdown is stuck (the database stopped answering) and the process exits.
  */
 const stopDeadlineMs = 60_000;
+
+const day = 24 * 3_600_000;
 
 const delay = (ms: number) => new Promise<void>((done) => setTimeout(done, ms).unref());
 
@@ -122,6 +129,16 @@ function schemaName(env: NodeJS.ProcessEnv): string | null {
   return raw;
 }
 
+function keepFinishedJobsMs(env: NodeJS.ProcessEnv): number | null {
+  const raw = env.KEEP_FINISHED_DAYS;
+  if (raw === 'forever') return null;
+  if (raw === undefined || raw === '') return 30 * day;
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) < 1 || Number(raw) > 36_500) {
+    throw new ConfigError(`KEEP_FINISHED_DAYS must be a number of days from 1 to 36500, or forever; not "${raw}".`);
+  }
+  return Number(raw) * day;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres', 'postgresql'], 'leave it unset for embedded storage');
   return {
@@ -133,6 +150,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     usersFile: env.USERS_FILE ? resolve(env.USERS_FILE) : defaultUsersFile,
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 0, 10_000),
     launchesPerMinute: integer(env, 'LAUNCHES_PER_MINUTE', 0, 1_000_000) ?? 120,
+    keepFinishedJobsMs: keepFinishedJobsMs(env),
     streamTokenSecret: env.STREAM_TOKEN_SECRET || null,
     smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps'], 'leave it unset to send no mail'),
     mailFrom: env.MAIL_FROM || 'Job tracker <no-reply@localhost>',
@@ -189,6 +207,7 @@ export async function startServer(
       ? null
       : startWorker({ db, jobTypes, ...(config.workerConcurrency ? { concurrency: config.workerConcurrency } : {}) });
   const live = await startLive({ db, jobTypes, streamTokenSecret: config.streamTokenSecret ?? undefined });
+  const retention = new Retention(jobTypes, config.keepFinishedJobsMs);
   const app = createApp({
     db,
     auth: tokenAuth(users),
@@ -196,6 +215,7 @@ export async function startServer(
     users: staticDirectory(users),
     live,
     launchesPerMinute: config.launchesPerMinute || null,
+    keepFinishedJobsMs: config.keepFinishedJobsMs,
   });
   decorate?.(app);
   let server: ReturnType<typeof serve>;
@@ -230,9 +250,11 @@ export async function startServer(
         publicUrl: config.publicUrl ?? url,
       })
     : null;
+  const purge = startPurge({ db, retention });
   return {
     url,
     async close() {
+      await purge.stop();
       await mail?.stop();
       // Ends the open streams first; otherwise server.close() would wait for them.
       await live.close();

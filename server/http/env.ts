@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { Principal, UserDirectory } from '../auth/types.js';
 import type { Db } from '../db/types.js';
+import type { Retention } from '../store/retention.js';
 import type { LaunchLimit } from './launchLimit.js';
 import type { JobTypeRegistry } from './registry.js';
 import type { ValidInput } from './validation.js';
@@ -16,6 +17,8 @@ export interface Services {
   exportCap: number;
   /** New jobs per user and minute in this process; null: no limit. */
   launchLimit: LaunchLimit | null;
+  /** How long finished jobs are kept: the report's `keptUntil`. */
+  retention: Retention;
 }
 
 export interface AppEnv {

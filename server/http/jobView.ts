@@ -6,6 +6,7 @@ import type { components } from '../../sdk/generated/openapi.js';
 import { canAct } from '../auth/permissions.js';
 import type { Principal } from '../auth/types.js';
 import type { QueueInfo } from '../store/queueInfo.js';
+import type { Retention } from '../store/retention.js';
 import { isFinished, type JobListRow, type JobRow } from '../store/rows.js';
 import type { Locale } from './locale.js';
 import type { JobTypeRegistry } from './registry.js';
@@ -22,6 +23,8 @@ export interface ViewContext {
   locale: Locale;
   /** Queue info of the queued jobs among the rows (see store/queueInfo.ts). */
   queue: Map<string, QueueInfo>;
+  /** For a detail's `keptUntil`; without it, jobs are shown as kept for ever. */
+  retention?: Retention;
 }
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -111,7 +114,7 @@ export function toJobDetail(row: JobRow, view: ViewContext): JobDetail {
     attempt: row.attempt,
     maxAttempts: row.max_attempts,
     interruptRequestedAt: iso(row.interrupt_requested_at),
-    keptUntil: null,
+    keptUntil: iso(view.retention?.keptUntil(row.type, row.ended_at) ?? null),
     launchUrl: launchUrl ? expandTemplate(launchUrl, { ...params, jobId: row.id }) : null,
   };
 }

@@ -36,6 +36,8 @@ export function productExport(db: Queryable): JobTypeDefinition<ProductExportPar
     },
     interruptible: true,
     requeueable: true,
+    // A file downloaded soon after it is made, or made again: a week, not the server's month.
+    keepFinishedForMs: 7 * 24 * 3_600_000,
     async handler(job) {
       await job.step('read', 'Read products');
       const { rows } = await db.query<{ n: number }>(

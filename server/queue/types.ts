@@ -83,5 +83,10 @@ export interface JobTypeDefinition<Params extends JsonObject = JsonObject> {
   /** How long a running job may take to stop after an interrupt before it is forced. Default 10 s. */
   interruptGraceMs?: number;
   launchUrl?: string | null;
+  /**
+   * How long a finished job of this type is kept, with its messages and artifacts, before the purge removes it;
+   * null keeps it for ever. Default: the server's (`keepFinishedJobsMs` of createApp and startPurge).
+   */
+  keepFinishedForMs?: number | null;
   handler: JobHandler<Params>;
 }

@@ -37,6 +37,7 @@ export async function detailOf(services: Services, c: AppContext, row: JobRow) {
     principal: c.get('principal'),
     locale: pickLocale(c.req.header('accept-language')),
     queue: await queueInfo(services.db, row.status === 'queued' ? [row.id] : []),
+    retention: services.retention,
   });
 }
 

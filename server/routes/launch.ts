@@ -141,6 +141,7 @@ async function answer(services: Services, c: AppContext, job: JobRow, replayed: 
     principal: c.get('principal'),
     locale: pickLocale(c.req.header('accept-language')),
     queue: await queueInfo(services.db, [job.id]),
+    retention: services.retention,
   };
   const headers: Record<string, string> = { location: `${c.req.path}/${job.id}` };
   if (replayed) headers['idempotent-replayed'] = 'true';

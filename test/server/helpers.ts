@@ -45,7 +45,10 @@ export interface World {
 export async function openWorld(
   kind: DbKind,
   jobTypes: (db: Db) => JobTypeDefinition[],
-  appOptions: Pick<AppOptions, 'maxBodyBytes' | 'countCap' | 'exportCap' | 'launchesPerMinute'> = {},
+  appOptions: Pick<
+    AppOptions,
+    'maxBodyBytes' | 'countCap' | 'exportCap' | 'launchesPerMinute' | 'keepFinishedJobsMs'
+  > = {},
 ): Promise<World> {
   const db = await openTestDb(kind);
   const users = await loadUsers();

@@ -37,6 +37,11 @@ describe('server/main.ts', () => {
     assert.equal(readConfig({}).port, 3000);
     assert.equal(readConfig({}).host, null, 'every interface');
     assert.equal(readConfig({}).schema, null);
+    assert.equal(readConfig({}).keepFinishedJobsMs, 30 * 24 * 3_600_000);
+    assert.equal(readConfig({ KEEP_FINISHED_DAYS: '7' }).keepFinishedJobsMs, 7 * 24 * 3_600_000);
+    assert.equal(readConfig({ KEEP_FINISHED_DAYS: 'forever' }).keepFinishedJobsMs, null);
+    for (const days of ['0', '-1', '1.5', 'never', '36501'])
+      assert.throws(() => readConfig({ KEEP_FINISHED_DAYS: days }), /KEEP_FINISHED_DAYS must be a number of days/);
     assert.equal(readConfig({ DATABASE_SCHEMA: 'tenant_2' }).schema, 'tenant_2');
     for (const schema of ['Tenant', '2tenant', 'a-b', 'x; drop table jobs'])
       assert.throws(() => readConfig({ DATABASE_SCHEMA: schema }), /DATABASE_SCHEMA must be a lower-case name/);
