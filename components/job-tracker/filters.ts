@@ -38,7 +38,18 @@ const statuses = new Set([
   'failed',
   'interrupted',
 ]);
-const day = /^\d{4}-\d{2}-\d{2}$/;
+/**
+ * Whether a value is a `yyyy-mm-dd` day of the calendar. A URL edited by hand can hold `2026-13-45`, which `Date`
+ * cannot turn into an instant (the query would throw and the tracker would stay blank), or `2026-02-30`, which it
+ * silently moves into March.
+ */
+function isDay(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const [year, month, date] = match.slice(1).map(Number) as [number, number, number];
+  const parsed = new Date(year, month - 1, date);
+  return parsed.getFullYear() === year && parsed.getMonth() === month - 1 && parsed.getDate() === date;
+}
 
 /** Reads the filters from the page URL; a value that is not valid falls back to its default. */
 export function filtersFromUrl(search: string, prefix: string): TrackerFilters {
@@ -50,8 +61,8 @@ export function filtersFromUrl(search: string, prefix: string): TrackerFilters {
     user: read('user'),
     type: read('type'),
     q: read('q'),
-    from: day.test(read('from')) ? read('from') : '',
-    to: day.test(read('to')) ? read('to') : '',
+    from: isDay(read('from')) ? read('from') : '',
+    to: isDay(read('to')) ? read('to') : '',
     sort: sortKeys.has(sort.replace(/^-/, '')) ? (sort as TrackerFilters['sort']) : defaultFilters.sort,
   };
 }

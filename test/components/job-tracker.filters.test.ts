@@ -122,6 +122,15 @@ describe('<job-tracker> filters, sort and columns', () => {
     expect(shadow(restored).querySelector<HTMLInputElement>('input[name="q"]')!.value).to.equal('import');
   });
 
+  it('ignores a day in the URL that is not in the calendar, instead of breaking', async () => {
+    history.replaceState(null, '', `${location.pathname}?from=2026-13-45&to=2026-02-30&status=failed`);
+    const tracker = await renderTracker();
+    expect(lastQuery().has('from')).to.equal(false);
+    expect(lastQuery().has('to')).to.equal(false);
+    expect(lastQuery().get('status')).to.equal('failed');
+    expect(rows(tracker)).to.have.length(2);
+  });
+
   it('keeps a host’s own URL parameters, and prefixes its own when asked', async () => {
     history.replaceState(null, '', `${location.pathname}?tab=jobs`);
     const tracker = await renderTracker(html`<job-tracker param-prefix="jt-"></job-tracker>`);
