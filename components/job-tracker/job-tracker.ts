@@ -1,4 +1,4 @@
-import { Task, TaskStatus } from '@lit/task';
+import { initialState, Task, TaskStatus } from '@lit/task';
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { BulkAction, Job, JobType, Me, User } from '../../sdk/index.js';
@@ -125,13 +125,18 @@ export class JobTracker extends KitElement implements TableHost {
       const client = clientFor(baseUrl);
       const [me, types] = await Promise.all([client.me({ signal }), client.listJobTypes({ signal })]);
       const users = me.permissions.includes('jobs:read:any') ? await client.listUsers(undefined, { signal }) : null;
+      // A link a supervisor shared can carry another user's filter: this caller would get a 403 for every load,
+      // with no user filter shown to clear it.
+      if (!users && this.filters.user && this.filters.user !== me.id) this.setFilter('user', '');
       return { me, types, users };
     },
     args: () => [this.baseUrl, this.clientVersion] as const,
   });
 
   private readonly jobsTask = new Task(this, {
-    task: async ([baseUrl, query], { signal }) => {
+    task: async ([baseUrl, query, , , awaitingMe], { signal }) => {
+      // A user filter waits for /me, which says whether this caller may apply it (see metaTask).
+      if (awaitingMe) return initialState;
       const page = await clientFor(baseUrl).listJobs(JSON.parse(query), { signal });
       this.pages.reset(page);
       this.scrollOffset = 0;
@@ -139,7 +144,15 @@ export class JobTracker extends KitElement implements TableHost {
       this.activeIndex = Math.min(this.activeIndex, Math.max(page.items.length - 1, 0));
       return page.total;
     },
-    args: () => [this.baseUrl, JSON.stringify(this.query(null)), this.reloads, this.clientVersion] as const,
+    args: () =>
+      [
+        this.baseUrl,
+        JSON.stringify(this.query(null)),
+        this.reloads,
+        this.clientVersion,
+        !!this.filters.user &&
+          (this.metaTask.status === TaskStatus.INITIAL || this.metaTask.status === TaskStatus.PENDING),
+      ] as const,
   });
 
   // A getter rather than Lit's @query decorator, which a page showing only the tracker would ship for this alone.
@@ -197,6 +210,7 @@ export class JobTracker extends KitElement implements TableHost {
     const meta = this.metaTask.value;
     const columns = this.visibleColumns;
     const [start, end] = this.range();
+    const loading = () => html`<p part="status" class="message" role="status">${m.loading}</p>`;
     this.tickingRows = false;
     if (columns.includes('waiting') || columns.includes('processing')) {
       for (let index = start; index < end && !this.tickingRows; index++) {
@@ -219,7 +233,8 @@ export class JobTracker extends KitElement implements TableHost {
       })}
       <div class="bar">
         ${this.jobsTask.render({
-          pending: () => html`<p part="status" class="message" role="status">${m.loading}</p>`,
+          initial: loading,
+          pending: loading,
           complete: (total) =>
             html`<p part="status" class="message" role="status">
               ${this.pages.length === 0 ? m.empty : m.total(total.value, total.exact)}

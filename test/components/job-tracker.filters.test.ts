@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { HttpResponse, http } from 'msw';
-import { makeJob, page } from './support/fixtures.js';
+import { makeJob, page, problem } from './support/fixtures.js';
 import { defaultHandlers, jobRequests, requests, resetApi, violations, worker } from './support/mock-api.js';
 import { button, html, renderTracker, rows, setControl, shadow, text, until } from './support/tracker.js';
 
@@ -66,6 +66,34 @@ describe('<job-tracker> filters, sort and columns', () => {
     const tracker = await renderTracker();
     expect(shadow(tracker).querySelector('select[name="user"]')).to.equal(null);
     expect(requests.some((url) => url.pathname === '/api/users')).to.equal(false);
+  });
+
+  it('drops a user filter from the URL that the user may not apply (a supervisor’s link), instead of a 403 with no filter to clear', async () => {
+    worker.resetHandlers(
+      http.get('/api/jobs', ({ request }) =>
+        new URL(request.url).searchParams.has('user')
+          ? problem(403, 'forbidden', 'You may not list other users’ jobs.')
+          : HttpResponse.json(page([makeJob(1)])),
+      ),
+      ...defaultHandlers(),
+    );
+    history.replaceState(null, '', `${location.pathname}?user=bob&status=failed`);
+    const tracker = await renderTracker();
+    expect(rows(tracker)).to.have.length(1);
+    expect(jobRequests().map((url) => url.searchParams.get('user'))).to.deep.equal([null]);
+    expect(lastQuery().get('status')).to.equal('failed');
+    expect(new URLSearchParams(location.search).has('user')).to.equal(false);
+  });
+
+  it('keeps a user filter from the URL for a supervisor, with a single request', async () => {
+    worker.resetHandlers(
+      http.get('/api/jobs', () => HttpResponse.json(page([makeJob(1)]))),
+      ...defaultHandlers(['jobs:read:own', 'jobs:read:any']),
+    );
+    history.replaceState(null, '', `${location.pathname}?user=bob`);
+    const tracker = await renderTracker();
+    expect(jobRequests().map((url) => url.searchParams.get('user'))).to.deep.equal(['bob']);
+    expect(shadow(tracker).querySelector<HTMLSelectElement>('select[name="user"]')!.value).to.equal('bob');
   });
 
   it('filters by type, from /job-types', async () => {
