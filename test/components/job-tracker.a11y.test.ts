@@ -105,6 +105,27 @@ describe('<job-tracker> accessibility, language and safety', () => {
     );
   });
 
+  it('writes the number of jobs the way its language does', async () => {
+    worker.resetHandlers(
+      http.get('/api/jobs', ({ request }) =>
+        HttpResponse.json({
+          ...page([makeJob(1)], null, 12345),
+          total: { value: 12345, exact: !new URL(request.url).searchParams.has('q') },
+        }),
+      ),
+      ...defaultHandlers(),
+    );
+    // Not through text(), which would turn French's narrow no-break space into a plain one.
+    const status = (tracker: HTMLElement) => tracker.shadowRoot!.querySelector('[part="status"]')!.textContent!.trim();
+    const english = await renderTracker();
+    expect(status(english)).to.equal('12,345 jobs');
+    const french = await renderTracker(html`<job-tracker lang="fr"></job-tracker>`);
+    expect(status(french)).to.equal('12\u202f345 traitements');
+    history.replaceState(null, '', `${location.pathname}?q=import`);
+    const capped = await renderTracker();
+    expect(status(capped)).to.equal('More than 12,345 jobs');
+  });
+
   it('shows times in the given time zone, with the exact instant reachable', async () => {
     const tracker = await renderTracker(html`<job-tracker time-zone="Asia/Tokyo"></job-tracker>`);
     const time = rowById(tracker, '3')!.querySelector('td.start time')!;

@@ -120,7 +120,9 @@ export interface FollowMessages {
 }
 
 const past: Record<BulkAction, string> = { requeue: 'requeued', interrupt: 'interrupted', delete: 'deleted' };
-const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+// Counts are grouped as the language writes them ("12,345 jobs"): a tracker can list hundreds of thousands.
+const number = new Intl.NumberFormat('en').format;
+const plural = (count: number, one: string, many: string) => `${number(count)} ${count === 1 ? one : many}`;
 
 export const en: Messages = {
   status: {
@@ -163,17 +165,17 @@ export const en: Messages = {
   to: 'To',
   search: 'Search',
   refresh: 'Refresh',
-  total: (count, exact) => (exact ? plural(count, 'job', 'jobs') : `More than ${count} jobs`),
+  total: (count, exact) => (exact ? plural(count, 'job', 'jobs') : `More than ${number(count)} jobs`),
   selectJob: (id) => `Select job ${id}`,
   selectLoaded: 'Select all loaded jobs',
-  selected: (count) => `${count} selected`,
+  selected: (count) => `${number(count)} selected`,
   clearSelection: 'Clear selection',
   action: { requeue: 'Requeue', interrupt: 'Interrupt', delete: 'Delete' },
-  confirmTitle: (action, count) => `${en.action[action]} ${count === 1 ? 'this job' : `these ${count} jobs`}?`,
+  confirmTitle: (action, count) => `${en.action[action]} ${count === 1 ? 'this job' : `these ${number(count)} jobs`}?`,
   cannotUndo: 'This cannot be undone.',
   cancel: 'Cancel',
   done: (action, id) => `Job ${id} ${past[action]}.`,
-  bulkDone: (action, succeeded, failed) => `${succeeded} ${past[action]}, ${failed} refused.`,
+  bulkDone: (action, succeeded, failed) => `${number(succeeded)} ${past[action]}, ${number(failed)} refused.`,
   failedFor: (id, reason) => `Job ${id}: ${reason}`,
   dismiss: 'Dismiss',
   pending: (count) => `${plural(count, 'change', 'changes')} — show`,
@@ -207,13 +209,13 @@ export const en: Messages = {
     jobLoadFailed: 'The job could not be loaded.',
     toastsRegion: 'Job notifications',
     started: (typeLabel) => `${typeLabel} started`,
-    startedMany: (count) => `${count} jobs started`,
+    startedMany: (count) => `${number(count)} jobs started`,
     ended: (typeLabel, status) => `${typeLabel}: ${status}`,
     grouped: ({ succeeded, failed, interrupted }) =>
       [
-        succeeded ? `${succeeded} finished` : '',
-        failed ? `${failed} failed` : '',
-        interrupted ? `${interrupted} interrupted` : '',
+        succeeded ? `${number(succeeded)} finished` : '',
+        failed ? `${number(failed)} failed` : '',
+        interrupted ? `${number(interrupted)} interrupted` : '',
       ]
         .filter(Boolean)
         .join(', '),

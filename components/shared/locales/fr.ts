@@ -2,7 +2,9 @@ import type { BulkAction } from '../../../sdk/index.js';
 import type { Messages } from './en.js';
 
 const past: Record<BulkAction, string> = { requeue: 'relancé', interrupt: 'interrompu', delete: 'supprimé' };
-const plural = (count: number, one: string, many: string) => `${count} ${count > 1 ? many : one}`;
+// Counts are grouped as French writes them ("12 345 traitements", a narrow no-break space).
+const number = new Intl.NumberFormat('fr').format;
+const plural = (count: number, one: string, many: string) => `${number(count)} ${count > 1 ? many : one}`;
 // French puts a narrow no-break space before % and the colon.
 const nnbsp = '\u202f';
 
@@ -47,18 +49,19 @@ export const fr: Messages = {
   to: 'Au',
   search: 'Rechercher',
   refresh: 'Actualiser',
-  total: (count, exact) => (exact ? plural(count, 'traitement', 'traitements') : `Plus de ${count} traitements`),
+  total: (count, exact) =>
+    exact ? plural(count, 'traitement', 'traitements') : `Plus de ${number(count)} traitements`,
   selectJob: (id) => `Sélectionner le traitement ${id}`,
   selectLoaded: 'Sélectionner tous les traitements chargés',
   selected: (count) => plural(count, 'sélectionné', 'sélectionnés'),
   clearSelection: 'Vider la sélection',
   action: { requeue: 'Relancer', interrupt: 'Interrompre', delete: 'Supprimer' },
   confirmTitle: (action, count) =>
-    `${fr.action[action]} ${count === 1 ? 'ce traitement' : `ces ${count} traitements`}${nnbsp}?`,
+    `${fr.action[action]} ${count === 1 ? 'ce traitement' : `ces ${number(count)} traitements`}${nnbsp}?`,
   cannotUndo: 'Cette action est irréversible.',
   cancel: 'Annuler',
   done: (action, id) => `Traitement ${id} ${past[action]}.`,
-  bulkDone: (action, succeeded, failed) => `${succeeded} ${past[action]}(s), ${failed} refusé(s).`,
+  bulkDone: (action, succeeded, failed) => `${number(succeeded)} ${past[action]}(s), ${number(failed)} refusé(s).`,
   failedFor: (id, reason) => `Traitement ${id}${nnbsp}: ${reason}`,
   dismiss: 'Fermer',
   pending: (count) => `${plural(count, 'modification', 'modifications')} — afficher`,
@@ -93,12 +96,12 @@ export const fr: Messages = {
     jobLoadFailed: 'Le traitement n’a pas pu être chargé.',
     toastsRegion: 'Notifications des traitements',
     started: (typeLabel) => `${typeLabel} lancé`,
-    startedMany: (count) => `${count} traitements lancés`,
+    startedMany: (count) => `${number(count)} traitements lancés`,
     ended: (typeLabel, status) => `${typeLabel}${nnbsp}: ${status}`,
     grouped: ({ succeeded, failed, interrupted }) =>
       [
         succeeded ? plural(succeeded, 'terminé', 'terminés') : '',
-        failed ? `${failed} en échec` : '',
+        failed ? `${number(failed)} en échec` : '',
         interrupted ? plural(interrupted, 'interrompu', 'interrompus') : '',
       ]
         .filter(Boolean)
