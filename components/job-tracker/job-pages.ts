@@ -126,13 +126,15 @@ export class JobPages {
     return false;
   }
 
-  /** Takes a row out (the user deleted it); true when it was there. */
+  /** Takes a row out (the user deleted it), and counts it out of an exact total; true when it was there. */
   remove(id: string): boolean {
     for (const page of this.pages) {
       const index = page.items?.findIndex((job) => job.id === id) ?? -1;
       if (index >= 0) {
         page.items!.splice(index, 1);
         page.count--;
+        // A capped total ("more than N") stays a lower bound that one row fewer does not change.
+        if (this.total.exact) this.total = { value: Math.max(this.total.value - 1, 0), exact: true };
         return true;
       }
     }

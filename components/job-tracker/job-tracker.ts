@@ -142,7 +142,6 @@ export class JobTracker extends KitElement implements TableHost {
       this.scrollOffset = 0;
       if (this.scroller) this.scroller.scrollTop = 0;
       this.activeIndex = Math.min(this.activeIndex, Math.max(page.items.length - 1, 0));
-      return page.total;
     },
     args: () =>
       [
@@ -235,9 +234,10 @@ export class JobTracker extends KitElement implements TableHost {
         ${this.jobsTask.render({
           initial: loading,
           pending: loading,
-          complete: (total) =>
+          // The pages' total, not the task's: it counts rows deleted since the load out.
+          complete: () =>
             html`<p part="status" class="message" role="status">
-              ${this.pages.length === 0 ? m.empty : m.total(total.value, total.exact)}
+              ${this.pages.length === 0 ? m.empty : m.total(this.pages.total.value, this.pages.total.exact)}
             </p>`,
           error: (error) =>
             html`<div part="status" class="message error" role="alert">

@@ -124,6 +124,21 @@ describe('<job-tracker> actions', () => {
     expect(notice(tracker)).to.contain('Job 1 deleted.');
   });
 
+  it('counts a deleted job out of the total it shows', async () => {
+    await resetApi(
+      http.get('/api/jobs', () => HttpResponse.json(page(listed))),
+      recorded('DELETE', '/api/jobs/1', () => new HttpResponse(null, { status: 204 })),
+    );
+    const tracker = await renderTracker();
+    const status = () => text(shadow(tracker).querySelector('[part="status"]'));
+    expect(status()).to.equal('4 jobs');
+    button(rowById(tracker, '1')!, 'Delete').click();
+    await answerDialog(tracker, 'Delete');
+    await until(() => !rowById(tracker, '1'), 'row still there');
+    await tracker.updateComplete;
+    expect(status()).to.equal('3 jobs');
+  });
+
   it('does nothing when the deletion is cancelled, and gives focus back', async () => {
     const tracker = await renderTracker();
     button(rowById(tracker, '1')!, 'Delete').click();

@@ -59,6 +59,14 @@ describe('<job-tracker> live updates', () => {
     expect(rows(tracker).map((row) => cell(row, 'id'))).to.deep.equal(['1', '2', '3', '4']);
   });
 
+  it('takes out a job deleted elsewhere, and counts it out of the total', async () => {
+    const tracker = await renderTracker();
+    await stream.open;
+    await stream.send({ type: 'job.deleted', jobId: '3' });
+    await until(() => !rowById(tracker, '3'), 'deleted job still shown');
+    expect(text(shadow(tracker).querySelector('[part="status"]'))).to.equal('2 jobs');
+  });
+
   it('keeps rows still while something is selected: the new job waits behind a "show" button', async () => {
     const tracker = await renderTracker();
     await stream.open;
