@@ -98,6 +98,11 @@ export class JobTracker extends KitElement implements TableHost {
   private anchor?: number;
   private searchTimer?: ReturnType<typeof setTimeout>;
   private reloadQueued = false;
+  /**
+   * Whether the load under way is a reload the user did not ask for (a live change, an action): the status line is
+   * a live region, and "Loading jobs…" then the count at every change kept a screen reader talking.
+   */
+  private quietReload = false;
   private tickingRows = false;
   // The new height renders more rows, which resizes the box again: applied at the next frame so the observer
   // does not loop within one ("ResizeObserver loop completed with undelivered notifications").
@@ -137,11 +142,16 @@ export class JobTracker extends KitElement implements TableHost {
     task: async ([baseUrl, query, , , awaitingMe], { signal }) => {
       // A user filter waits for /me, which says whether this caller may apply it (see metaTask).
       if (awaitingMe) return initialState;
-      const page = await clientFor(baseUrl).listJobs(JSON.parse(query), { signal });
-      this.pages.reset(page);
-      this.scrollOffset = 0;
-      if (this.scroller) this.scroller.scrollTop = 0;
-      this.activeIndex = Math.min(this.activeIndex, Math.max(page.items.length - 1, 0));
+      try {
+        const page = await clientFor(baseUrl).listJobs(JSON.parse(query), { signal });
+        this.pages.reset(page);
+        this.scrollOffset = 0;
+        if (this.scroller) this.scroller.scrollTop = 0;
+        this.activeIndex = Math.min(this.activeIndex, Math.max(page.items.length - 1, 0));
+      } finally {
+        // An aborted load gave way to a newer one, which may be quiet too.
+        if (!signal.aborted) this.quietReload = false;
+      }
     },
     args: () =>
       [
@@ -210,6 +220,11 @@ export class JobTracker extends KitElement implements TableHost {
     const columns = this.visibleColumns;
     const [start, end] = this.range();
     const loading = () => html`<p part="status" class="message" role="status">${m.loading}</p>`;
+    // The pages' total, not the first page's: it counts rows deleted since the load out.
+    const total = () =>
+      html`<p part="status" class="message" role="status">
+        ${this.pages.length === 0 ? m.empty : m.total(this.pages.total.value, this.pages.total.exact)}
+      </p>`;
     this.tickingRows = false;
     if (columns.includes('waiting') || columns.includes('processing')) {
       for (let index = start; index < end && !this.tickingRows; index++) {
@@ -233,12 +248,8 @@ export class JobTracker extends KitElement implements TableHost {
       <div class="bar">
         ${this.jobsTask.render({
           initial: loading,
-          pending: loading,
-          // The pages' total, not the task's: it counts rows deleted since the load out.
-          complete: () =>
-            html`<p part="status" class="message" role="status">
-              ${this.pages.length === 0 ? m.empty : m.total(this.pages.total.value, this.pages.total.exact)}
-            </p>`,
+          pending: this.quietReload ? total : loading,
+          complete: total,
           error: (error) =>
             html`<div part="status" class="message error" role="alert">
               ${m.loadFailed} ${(error as Error)?.message ?? ''}
@@ -291,6 +302,7 @@ export class JobTracker extends KitElement implements TableHost {
       return;
     }
     if (this.filters[key] === value) return;
+    this.quietReload = false;
     this.filters = { ...this.filters, [key]: value };
     this.selection = new Map();
     this.pending = 0;
@@ -309,9 +321,13 @@ export class JobTracker extends KitElement implements TableHost {
     }
   }
 
-  /** Reloads from the first page. `fromUser` also clears what waits behind the "show" button. */
+  /**
+   * Reloads from the first page. `fromUser` also clears what waits behind the "show" button and says "Loading";
+   * otherwise the count shown stays until the new one.
+   */
   reload(fromUser = false): void {
     if (fromUser) this.pending = 0;
+    this.quietReload = !fromUser;
     this.reloads++;
   }
 

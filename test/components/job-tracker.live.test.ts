@@ -67,6 +67,30 @@ describe('<job-tracker> live updates', () => {
     expect(text(shadow(tracker).querySelector('[part="status"]'))).to.equal('2 jobs');
   });
 
+  it('does not announce "Loading" at each live change: the status keeps the count until the new one', async () => {
+    worker.use(
+      http.get('/api/jobs', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return HttpResponse.json(page(listed));
+      }),
+    );
+    const tracker = await renderTracker();
+    await stream.open;
+    const announced: string[] = [];
+    const observer = new MutationObserver(() => announced.push(text(shadow(tracker).querySelector('[part="status"]'))));
+    observer.observe(shadow(tracker), { subtree: true, childList: true, characterData: true });
+    listed = [makeJob(1), ...listed];
+    await stream.send({ type: 'job.created', job: makeJob(1) });
+    await until(() => rowById(tracker, '1'), 'new job not shown');
+    observer.disconnect();
+    expect(announced.filter((line) => line.includes('Loading'))).to.deep.equal([]);
+    expect(text(shadow(tracker).querySelector('[part="status"]'))).to.equal('4 jobs');
+    // A reload the user asked for still says it is loading.
+    button(shadow(tracker), 'Refresh').click();
+    await tracker.updateComplete;
+    expect(text(shadow(tracker).querySelector('[part="status"]'))).to.equal('Loading jobs…');
+  });
+
   it('keeps rows still while something is selected: the new job waits behind a "show" button', async () => {
     const tracker = await renderTracker();
     await stream.open;
