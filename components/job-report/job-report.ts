@@ -1,13 +1,7 @@
 import { Task } from '@lit/task';
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import {
-  type JobMessage,
-  type JobReport as JobReportData,
-  JobsApiError,
-  type MessageLevel,
-  type StreamEvent,
-} from '../../sdk/index.js';
+import type { JobMessage, JobReport as JobReportData, MessageLevel, StreamEvent } from '../../sdk/index.js';
 import { displayedPercent } from '../job-progress-dialog/job-progress-dialog.js';
 import { ConfigController, clientFor, configVersion } from '../shared/config.js';
 import { controlStyles } from '../shared/controls.styles.js';
@@ -16,6 +10,7 @@ import { JobFinishedEvent } from '../shared/events.js';
 import { isFinished } from '../shared/job-follower.js';
 import { KitElement } from '../shared/kit-element.js';
 import { LiveController } from '../shared/live.js';
+import { isGone, problemDetail } from '../shared/problem-detail.js';
 import { TickerController } from '../shared/ticker.js';
 import { reportStyles } from './job-report.styles.js';
 import { renderArtifacts, renderMessage, renderSteps, renderSummary, type SectionContext } from './report-sections.js';
@@ -75,13 +70,16 @@ export class JobReport extends KitElement {
   @state() private messageReloads = 0;
   @state() private clientVersion = configVersion();
   private finishedSeen: string | undefined;
+  /** The last report loaded: it stays on screen when a live reload fails for a passing reason (a 503, a blip). */
+  private lastReport: JobReportData | undefined;
 
   private readonly reportTask = new Task(this, {
     task: async ([baseUrl, id], { signal }): Promise<JobReportData | undefined> => {
       if (!id) return undefined;
       const report = await clientFor(baseUrl).getReport(id, { signal });
-      const previous = this.reportTask.value;
+      const previous = this.lastReport;
       if (previous?.job.id === id && !isFinished(previous.job) && isFinished(report.job)) this.finished(report);
+      this.lastReport = report;
       return report;
     },
     args: () => [this.baseUrl, this.jobId, this.reloads, this.clientVersion] as const,
@@ -117,7 +115,7 @@ export class JobReport extends KitElement {
     });
     new ConfigController(this, () => this.onConfigured());
     new TickerController(this, () => {
-      const job = this.reportTask.value?.job;
+      const job = this.lastReport?.job;
       return !!job && !isFinished(job);
     });
   }
@@ -130,15 +128,15 @@ export class JobReport extends KitElement {
 
   override render() {
     const { m } = this.localize;
-    const report = this.reportTask.value;
+    const report = this.reportTask.value ?? (isGone(this.reportTask.error) ? undefined : this.lastReport);
     if (report && report.job.id === this.jobId) return this.renderReport(report);
     return this.reportTask.render({
       pending: () => html`<p role="status">${m.loading}</p>`,
       error: (error) =>
-        error instanceof JobsApiError && (error.status === 404 || error.status === 403)
+        isGone(error)
           ? html`<p role="alert" class="state">${m.follow.notFound}</p>`
           : html`<div role="alert" class="state error">
-              ${m.follow.reportLoadFailed}
+              ${m.follow.reportLoadFailed} ${problemDetail(error)}
               <button type="button" @click=${() => this.reportTask.run()}>${m.retry}</button>
             </div>`,
     });
@@ -176,7 +174,14 @@ export class JobReport extends KitElement {
               </div>`
         }
         ${renderSummary(job, context)}
-        ${this.reportTask.error ? html`<p role="alert" class="error">${m.follow.reportLoadFailed}</p>` : nothing}
+        ${
+          this.reportTask.error
+            ? html`<div role="alert" class="error">
+                ${m.follow.reportLoadFailed} ${problemDetail(this.reportTask.error)}
+                <button type="button" @click=${() => this.reportTask.run()}>${m.retry}</button>
+              </div>`
+            : nothing
+        }
       </section>
       ${renderSteps(report.steps, context)}
       <section part="messages" aria-labelledby="messages-title">
@@ -250,7 +255,7 @@ export class JobReport extends KitElement {
   };
 
   private onLiveEvent(event: StreamEvent): void {
-    const report = this.reportTask.value;
+    const report = this.lastReport;
     if (!report || report.job.id !== this.jobId) return;
     const id = report.job.id;
     switch (event.type) {

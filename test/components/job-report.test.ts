@@ -250,6 +250,36 @@ describe('<job-report>', () => {
     expect(element.shadowRoot!.querySelector('progress')).to.equal(null);
   });
 
+  it('keeps the report shown when a live reload fails, and says why', async () => {
+    report = reportOf(runningDetail('7'));
+    let fail = false;
+    await resetApi(
+      http.get('/api/jobs/:id/report', () =>
+        fail ? problem(503, 'service_unavailable', 'The job store is out of reach.') : HttpResponse.json(report),
+      ),
+      http.get('/api/jobs/:id/messages', () => HttpResponse.json({ items: [], nextCursor: null })),
+      stream.handler,
+    );
+    const element = await render();
+    await stream.open;
+    fail = true;
+    await stream.send({ type: 'job.updated', job: makeJob(7, { status: 'running', endedAt: null }) });
+    await until(() => element.shadowRoot!.querySelector('[part="summary"] [role="alert"]'), 'failure not shown');
+    expect(shown(element)).to.contain('Validate rows').and.contain('The job store is out of reach.');
+    fail = false;
+    await stream.send({ type: 'job.updated', job: makeJob(7, { status: 'running', endedAt: null }) });
+    await until(() => !element.shadowRoot!.querySelector('[part="summary"] [role="alert"]'), 'failure still shown');
+  });
+
+  it('says so when the job shown is deleted', async () => {
+    const element = await render();
+    await stream.open;
+    report = reportOf(finishedDetail('8'));
+    await stream.send({ type: 'job.deleted', jobId: '7' });
+    await until(() => shown(element).includes('does not exist'), 'deletion not shown');
+    expect(part(element, 'summary')).to.equal(null);
+  });
+
   it('speaks French under <html lang="fr">', async () => {
     document.documentElement.lang = 'fr';
     const element = await render();
