@@ -9,6 +9,7 @@ import { JobFinishedEvent } from '../shared/events.js';
 import { formatDateTime } from '../shared/format.js';
 import { KitElement } from '../shared/kit-element.js';
 import { LiveController } from '../shared/live.js';
+import { problemDetail } from '../shared/problem-detail.js';
 import { fillReportUrl } from '../shared/report-url.js';
 import { TickerController } from '../shared/ticker.js';
 import { widgetStyles } from './job-dashboard-widget.styles.js';
@@ -110,7 +111,7 @@ export class JobDashboardWidget extends KitElement {
   private renderError() {
     const { m } = this.localize;
     return html`<div role="alert" class="error">
-      ${m.follow.operationsLoadFailed}
+      ${m.follow.operationsLoadFailed} ${problemDetail(this.task.error)}
       <button type="button" @click=${() => this.task.run()}>${m.retry}</button>
     </div>`;
   }

@@ -1,12 +1,13 @@
 import { html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { type JobDetail, JobsApiError } from '../../sdk/index.js';
+import type { JobDetail } from '../../sdk/index.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { defineElement } from '../shared/define.js';
 import { JobFinishedEvent } from '../shared/events.js';
 import { formatDateTime, formatDuration } from '../shared/format.js';
 import { isFinished, JobFollower } from '../shared/job-follower.js';
 import { KitElement } from '../shared/kit-element.js';
+import { isGone, problemDetail } from '../shared/problem-detail.js';
 import { fillReportUrl } from '../shared/report-url.js';
 import { TickerController } from '../shared/ticker.js';
 import { dialogStyles } from './job-progress-dialog.styles.js';
@@ -149,10 +150,10 @@ export class JobProgressDialog extends KitElement {
     return this.follower.task.render({
       pending: () => html`<p role="status">${m.loading}</p>`,
       error: (error) =>
-        error instanceof JobsApiError && error.status === 404
+        isGone(error)
           ? html`<p role="alert" class="error">${m.follow.notFound}</p>`
           : html`<div role="alert" class="error">
-              ${m.follow.jobLoadFailed}
+              ${m.follow.jobLoadFailed} ${problemDetail(error)}
               <button type="button" @click=${() => this.follower.task.run()}>${m.retry}</button>
             </div>`,
     });

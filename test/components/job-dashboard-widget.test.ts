@@ -4,7 +4,7 @@ import { HttpResponse, http } from 'msw';
 import '../../components/index.js';
 import type { JobDashboardWidget, JobFinishedEvent } from '../../components/index.js';
 import type { Job } from '../../sdk/index.js';
-import { bob, makeJob, page, runningJob } from './support/fixtures.js';
+import { bob, makeJob, page, problem, runningJob } from './support/fixtures.js';
 import { expectAccessibleInBothThemes, part, shown, text, until } from './support/follow.js';
 import { liveStream, requests, resetApi, violations } from './support/mock-api.js';
 
@@ -130,6 +130,15 @@ describe('<job-dashboard-widget>', () => {
     fail = false;
     widget.shadowRoot!.querySelector<HTMLButtonElement>('[role="alert"] button')!.click();
     await until(() => items(widget).length === 3, 'retry did not load');
+  });
+
+  it('says what the server said when it cannot answer', async () => {
+    await resetApi(
+      http.get('/api/jobs', () => problem(503, 'service_unavailable', 'The job store is out of reach.')),
+      stream.handler,
+    );
+    const widget = await render();
+    expect(shown(widget)).to.contain('could not be loaded').and.contain('The job store is out of reach.');
   });
 
   it('fits a 280 px sidebar: the badge gets its own line, nothing overflows', async () => {

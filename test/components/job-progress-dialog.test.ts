@@ -255,6 +255,17 @@ describe('<job-progress-dialog>', () => {
     await until(() => dialog.job, 'retry did not load');
   });
 
+  it('says what the server said when it cannot answer', async () => {
+    await resetApi(
+      http.get('/api/jobs/:id', () => problem(503, 'service_unavailable', 'The job store is out of reach.')),
+      stream.handler,
+    );
+    const dialog = await fixture<JobProgressDialog>(html`<job-progress-dialog job-id="7"></job-progress-dialog>`);
+    await dialog.show();
+    await until(() => shown(dialog).includes('could not be loaded'), 'no error state');
+    expect(shown(dialog)).to.contain('The job store is out of reach.');
+  });
+
   it('launchAndFollow launches, opens a dialog on the new job, fires job-launched and returns the job', async () => {
     const launched: unknown[] = [];
     await resetApi(
