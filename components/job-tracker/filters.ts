@@ -25,6 +25,9 @@ export const defaultFilters: TrackerFilters = {
   sort: '-createdAt',
 };
 
+/** The longest search `GET /jobs` takes (its `q` parameter); a longer one is refused with a 400. */
+export const maxSearchLength = 200;
+
 const keys = Object.keys(defaultFilters) as Array<keyof TrackerFilters>;
 const sortKeys = new Set(['createdAt', 'startedAt', 'endedAt', 'type', 'user', 'status']);
 const statuses = new Set([
@@ -60,7 +63,7 @@ export function filtersFromUrl(search: string, prefix: string): TrackerFilters {
     status: statuses.has(read('status')) ? read('status') : 'all',
     user: read('user'),
     type: read('type'),
-    q: read('q'),
+    q: read('q').slice(0, maxSearchLength),
     from: isDay(read('from')) ? read('from') : '',
     to: isDay(read('to')) ? read('to') : '',
     sort: sortKeys.has(sort.replace(/^-/, '')) ? (sort as TrackerFilters['sort']) : defaultFilters.sort,
@@ -93,7 +96,8 @@ export function toQuery(filters: TrackerFilters, subject: string | undefined, li
   if (filters.status !== 'all') query.status = [filters.status as NonNullable<ListJobsQuery['status']>[number]];
   if (filters.user) query.user = [filters.user];
   if (filters.type) query.type = [filters.type];
-  if (filters.q.trim()) query.q = filters.q.trim();
+  const q = filters.q.trim().slice(0, maxSearchLength);
+  if (q) query.q = q;
   if (filters.from) query.from = startOfDay(filters.from);
   // The contract's `to` is exclusive; the user picked the last day they want to see.
   if (filters.to) query.to = startOfDay(filters.to, 1);

@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import type { JobType, KnownJobStatus, User } from '../../sdk/index.js';
 import type { Messages } from '../shared/localize.js';
 import { allColumns, type ColumnKey } from './columns.js';
-import type { TrackerFilters } from './filters.js';
+import { maxSearchLength, type TrackerFilters } from './filters.js';
 
 /** What the filter bar shows and whom it tells. */
 export interface ToolbarContext {
@@ -62,7 +62,7 @@ export function renderToolbar(context: ToolbarContext) {
       <label>${m.to} <input type="date" name="to" .value=${filters.to} @change=${onValue(context, 'to')} /></label>
       <label
         >${m.search}
-        <input type="search" name="q" .value=${filters.q} @change=${onValue(context, 'q')} @input=${onValue(context, 'q', true)}
+        <input type="search" name="q" maxlength=${maxSearchLength} .value=${filters.q} @change=${onValue(context, 'q')} @input=${onValue(context, 'q', true)}
       /></label>
     </form>
     <div class="controls">

@@ -123,6 +123,22 @@ describe('<job-tracker> filters, sort and columns', () => {
     expect(lastQuery().get('q')).to.equal('imp');
   });
 
+  it('keeps a search within the 200 characters the API takes, from the URL or typed', async () => {
+    worker.resetHandlers(
+      http.get('/api/jobs', ({ request }) =>
+        (new URL(request.url).searchParams.get('q') ?? '').length > 200
+          ? problem(400, 'invalid_request', 'q: must NOT have more than 200 characters')
+          : HttpResponse.json(page([makeJob(1)])),
+      ),
+      ...defaultHandlers(),
+    );
+    history.replaceState(null, '', `${location.pathname}?q=${'a'.repeat(250)}`);
+    const tracker = await renderTracker();
+    expect(rows(tracker)).to.have.length(1);
+    expect(lastQuery().get('q')).to.equal('a'.repeat(200));
+    expect(shadow(tracker).querySelector<HTMLInputElement>('input[name="q"]')!.maxLength).to.equal(200);
+  });
+
   it('sorts by a column, then the other way, and marks the header', async () => {
     const tracker = await renderTracker();
     const header = () => shadow(tracker).querySelector('th.status')!;
