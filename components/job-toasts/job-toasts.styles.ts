@@ -35,6 +35,9 @@ export const toastsStyles = css`
     align-items: start;
     gap: 0.25rem;
   }
+  .stack:not(:empty) + .failure {
+    margin-block-start: 0.5rem;
+  }
   .toast.success {
     border-inline-start-color: var(--c-success);
   }

@@ -7,6 +7,7 @@ import { controlStyles } from '../shared/controls.styles.js';
 import { defineElement } from '../shared/define.js';
 import { KitElement } from '../shared/kit-element.js';
 import { LiveController } from '../shared/live.js';
+import { problemDetail } from '../shared/problem-detail.js';
 import { fillReportUrl } from '../shared/report-url.js';
 import { toastsStyles } from './job-toasts.styles.js';
 import { Batcher, countEndings, type Toast, toneOfEndings } from './toast-queue.js';
@@ -127,16 +128,17 @@ export class JobToasts extends KitElement {
 
   override render() {
     const { m } = this.localize;
+    // The failure is an alert of its own, outside the polite region: nested live regions are read twice, or not at all.
     return html`<div part="stack" class="stack" role="status" aria-live="polite" aria-label=${m.follow.toastsRegion}
-      @focusin=${this.onStackFocusIn}>
-      ${this.toasts.map((toast) => this.renderToast(toast))}
+        @focusin=${this.onStackFocusIn}>
+        ${this.toasts.map((toast) => this.renderToast(toast))}
+      </div>
       ${this.task.render({
-        error: () => html`<div part="toast" class="toast danger" role="alert">
-          <p part="message">${m.loadFailed}</p>
+        error: (error) => html`<div part="toast" class="toast danger failure" role="alert">
+          <p part="message">${m.follow.notificationsLoadFailed} ${problemDetail(error)}</p>
           <button type="button" @click=${() => this.task.run()}>${m.retry}</button>
         </div>`,
-      })}
-    </div>`;
+      })}`;
   }
 
   private renderToast(toast: Toast) {

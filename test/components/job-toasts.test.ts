@@ -5,7 +5,7 @@ import '../../components/index.js';
 import type { JobToasts } from '../../components/index.js';
 import { configure } from '../../components/index.js';
 import type { Notification } from '../../sdk/index.js';
-import { bob, runningJob } from './support/fixtures.js';
+import { bob, problem, runningJob } from './support/fixtures.js';
 import { expectAccessibleInBothThemes, notification, part, shown, text, until } from './support/follow.js';
 import { checkedFetch, liveStream, requests, resetApi, violations } from './support/mock-api.js';
 
@@ -87,6 +87,21 @@ describe('<job-toasts>', () => {
     const stack = part(element, 'stack')!;
     expect(stack.getAttribute('role')).to.equal('status');
     expect(stack.getAttribute('aria-live')).to.equal('polite');
+  });
+
+  it('says so, with what the server said, when the notifications cannot be loaded, outside the polite region', async () => {
+    await resetApi(
+      http.get('/api/notifications', () => problem(503, 'service_unavailable', 'The job store is out of reach.')),
+      stream.handler,
+    );
+    const element = await fixture<JobToasts>(
+      html`<job-toasts report-url="/jobs/{id}" tracker-url="/jobs"></job-toasts>`,
+    );
+    await until(() => element.shadowRoot!.querySelector('[role="alert"]'), 'no alert');
+    const alert = element.shadowRoot!.querySelector<HTMLElement>('[role="alert"]')!;
+    expect(text(alert)).to.contain('Your notifications could not be loaded.').and.contain('out of reach');
+    expect(alert.closest('[role="status"]'), 'an alert inside the polite region').to.equal(null);
+    await expectAccessibleInBothThemes(element);
   });
 
   it('goes away by itself after its duration, and is marked read', async () => {

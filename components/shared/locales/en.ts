@@ -81,6 +81,7 @@ export interface FollowMessages {
   result: string;
   finishedIn: (duration: string) => string;
   jobLoadFailed: string;
+  notificationsLoadFailed: string;
   toastsRegion: string;
   started: (typeLabel: string) => string;
   startedMany: (count: number) => string;
@@ -207,6 +208,7 @@ export const en: Messages = {
     result: 'Result',
     finishedIn: (duration) => `Took ${duration}`,
     jobLoadFailed: 'The job could not be loaded.',
+    notificationsLoadFailed: 'Your notifications could not be loaded.',
     toastsRegion: 'Job notifications',
     started: (typeLabel) => `${typeLabel} started`,
     startedMany: (count) => `${number(count)} jobs started`,

@@ -94,6 +94,7 @@ export const fr: Messages = {
     result: 'Résultat',
     finishedIn: (duration) => `Durée${nnbsp}: ${duration}`,
     jobLoadFailed: 'Le traitement n’a pas pu être chargé.',
+    notificationsLoadFailed: 'Vos notifications n’ont pas pu être chargées.',
     toastsRegion: 'Notifications des traitements',
     started: (typeLabel) => `${typeLabel} lancé`,
     startedMany: (count) => `${number(count)} traitements lancés`,
