@@ -40,6 +40,7 @@ const levelsOf: Record<LevelChoice, MessageLevel[] | undefined> = {
  * @csspart messages - The warnings and errors section.
  * @csspart message - One message.
  * @csspart load-more - The "load more" button.
+ * @csspart artifacts - The files section.
  * @csspart files - The list of files.
  * @csspart file-link - A file's download link.
  * @cssprop --job-surface - Background; also `--job-text`, `--job-text-muted`, `--job-border`, `--job-accent`, the status colours.
