@@ -77,63 +77,61 @@ from jobs where ended_at is not null order by id`);
     }
   });
 
-  test('a connection that stalls under a query: the query fails after the query timeout, as out of reach, and the connection is not used again', {
-    timeout: 10_000,
-  }, async () => {
+  /**
+   * Runs `work` on a Db of one connection through the proxy, with a query timeout of 500 ms; `stall(on)` freezes
+   * that connection. Checks that the work failed as out of reach and that the connection is not used again; returns
+   * how long the failure took from the stall.
+   */
+  async function failureAfterStall(
+    work: (stalling: Db, stall: (on: Db | Queryable) => Promise<void>) => Promise<unknown>,
+  ): Promise<number> {
     const stalling = await openDb({ url: proxy.url, schema: db.schema, maxConnections: 1, queryTimeoutMs: 500 });
     try {
-      const pid = await backendPid(stalling);
-      proxy.freeze();
-      const startedAt = Date.now();
-      const error = await stalling.query(`select 1`).then(
+      let pid = 0;
+      let stalledAt = 0;
+      const stall = async (on: Db | Queryable) => {
+        pid = await backendPid(on);
+        proxy.freeze();
+        stalledAt = Date.now();
+      };
+      const error = await work(stalling, stall).then(
         () => null,
         (thrown: unknown) => thrown,
       );
-      const elapsed = Date.now() - startedAt;
+      const elapsed = Date.now() - stalledAt;
       proxy.restore();
       assert.ok(error, 'a stalled connection answered');
-      assert.ok(elapsed < 5_000, `gave up after ${elapsed} ms`);
       assert.equal(isTransientDbError(error), true, String(error));
-
       assert.notEqual(await backendPid(stalling), pid);
       await sessionEnded(pid);
+      return elapsed;
     } finally {
       proxy.restore();
       await stalling.close();
     }
+  }
+
+  test('a connection that stalls under a query: the query fails after the query timeout, as out of reach, and the connection is not used again', {
+    timeout: 10_000,
+  }, async () => {
+    const elapsed = await failureAfterStall(async (stalling, stall) => {
+      await stall(stalling);
+      await stalling.query(`select 1`);
+    });
+    assert.ok(elapsed < 5_000, `gave up after ${elapsed} ms`);
   });
 
   test('a transaction whose statement stalls fails after one query timeout: no ROLLBACK waits on the stalled connection', {
     timeout: 10_000,
   }, async () => {
-    const stalling = await openDb({ url: proxy.url, schema: db.schema, maxConnections: 1, queryTimeoutMs: 500 });
-    try {
-      let pid = 0;
-      let stalledAt = 0;
-      const error = await stalling
-        .transaction(async (tx) => {
-          pid = await backendPid(tx);
-          proxy.freeze();
-          stalledAt = Date.now();
-          await tx.query(`select 1`);
-        })
-        .then(
-          () => null,
-          (thrown: unknown) => thrown,
-        );
-      const elapsed = Date.now() - stalledAt;
-      proxy.restore();
-      assert.ok(error, 'a stalled connection answered');
-      // A ROLLBACK sent on it would have stalled for a second timeout.
-      assert.ok(elapsed < 900, `gave up after ${elapsed} ms`);
-      assert.equal(isTransientDbError(error), true, String(error));
-
-      assert.notEqual(await backendPid(stalling), pid);
-      await sessionEnded(pid);
-    } finally {
-      proxy.restore();
-      await stalling.close();
-    }
+    const elapsed = await failureAfterStall((stalling, stall) =>
+      stalling.transaction(async (tx) => {
+        await stall(tx);
+        await tx.query(`select 1`);
+      }),
+    );
+    // A ROLLBACK sent on it would have stalled for a second timeout.
+    assert.ok(elapsed < 900, `gave up after ${elapsed} ms`);
   });
 
   test('migrations outlast the query timeout, waiting for the migration of another process included', {
