@@ -115,6 +115,9 @@ async function earlierRequeue(db: Queryable, principal: Principal, id: string, k
   const earlier = await findIdempotentRequeue(db, principal.id, key);
   if (!earlier) return null;
   if (earlier.job_id !== id) {
+    // A job the caller may not see is missing whatever the key says, as it is without one.
+    const asked = isJobId(id) ? await getJob(db, id) : null;
+    if (!asked || !canSee(principal, asked.user_id)) throw notFound(`No job ${id}.`);
     throw conflict('idempotency_conflict', `This Idempotency-Key was used to requeue another job, ${earlier.job_id}.`);
   }
   const made = await getJob(db, earlier.new_job_id);

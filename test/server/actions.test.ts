@@ -161,6 +161,15 @@ for (const kind of dbKinds) {
         assert.equal(reused.status, 409);
         assert.equal(reused.body.code, 'idempotency_conflict');
         assert.equal(reused.body.detail, `This Idempotency-Key was used to requeue another job, ${first}.`);
+        const bobs = await insertJob(world.db, { user: 'bob', status: 'failed' });
+        for (const missing of ['abc', '01', '999999999', bobs]) {
+          const answer = await requeue('alice', missing, 'mine');
+          assert.deepEqual(
+            [answer.status, answer.body.code],
+            [404, 'not_found'],
+            `${missing}: missing before the key's reuse`,
+          );
+        }
 
         await world.db.query(`update jobs set status = 'succeeded', ended_at = now() where id = $1::bigint`, [made]);
         assert.equal((await world.call('alice', 'DELETE', `/jobs/${made}`)).status, 204);
