@@ -24,7 +24,7 @@ import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createApp } from './app.js';
 import { defaultUsersFile, loadUsers, staticDirectory, tokenAuth } from './auth/tokens.js';
-import { migrate, openDb } from './db/index.js';
+import { isSchemaName, migrate, openDb } from './db/index.js';
 import { isTransientDbError } from './db/transient.js';
 import { startLive } from './events/live.js';
 import type { AppEnv } from './http/env.js';
@@ -120,8 +120,7 @@ function url(env: NodeJS.ProcessEnv, name: string, schemes: string[], unsetHint:
 
 function schemaName(env: NodeJS.ProcessEnv): string | null {
   const raw = env.DATABASE_SCHEMA || null;
-  // Written into SQL as an identifier (`create schema …`), so only plain lower-case names.
-  if (raw !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) {
+  if (raw !== null && !isSchemaName(raw)) {
     throw new ConfigError(
       `DATABASE_SCHEMA must be a lower-case name of letters, digits and _ (at most 63, not starting with a digit), not "${raw}".`,
     );

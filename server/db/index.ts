@@ -37,9 +37,12 @@ export interface OpenDbOptions {
 
 export const defaultSchema = 'job_tracker';
 
+/** A schema name written into SQL as it is (`create schema …`, `search_path`): plain lower-case identifiers only. */
+export const isSchemaName = (name: string) => /^[a-z_][a-z0-9_]{0,62}$/.test(name);
+
 export async function openDb(options: OpenDbOptions): Promise<Db> {
   const schema = options.schema ?? defaultSchema;
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid schema name: ${schema}`);
+  if (!isSchemaName(schema)) throw new Error(`Invalid schema name: ${schema}`);
   return options.url
     ? openPostgres(
         options.url,
