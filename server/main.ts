@@ -52,11 +52,13 @@ export interface ServerConfig {
   smtpUrl: string | null;
   mailFrom: string;
   publicUrl: string | null;
+  /** What running jobs, a mail being sent and requests in flight get to finish at shutdown; default 10 s. */
+  shutdownGraceMs?: number;
 }
 
 export class ConfigError extends Error {}
 
-/** What running jobs and requests in flight get to finish when the server stops. */
+/** What running jobs, a mail being sent and requests in flight get to finish when the server stops. */
 const shutdownGraceMs = 10_000;
 /**
  * The grace period, then the worker's retries of its last writes (up to its 30 s lease) and some: past this, the
@@ -253,16 +255,24 @@ export async function startServer(
   return {
     url,
     async close() {
-      await purge.stop();
-      await mail?.stop();
-      // Ends the open streams first; otherwise server.close() would wait for them.
-      await live.close();
-      const closed = new Promise<void>((done) => server.close(() => done()));
-      // The worker stops claiming at once; its running jobs and the requests in flight get the same grace period,
-      // after which the connections still open are cut (a client sending half a body held the exit for minutes).
-      await Promise.all([worker?.stop({ graceMs: shutdownGraceMs }), Promise.race([closed, delay(shutdownGraceMs)])]);
-      if ('closeAllConnections' in server) server.closeAllConnections();
-      await closed;
+      const graceMs = config.shutdownGraceMs ?? shutdownGraceMs;
+      // Everything stops at once: the worker stopped claiming only after the mail sender, which a stalled SMTP
+      // server held for its whole send timeout. Running jobs, a send in progress and the requests in flight get
+      // the same grace period.
+      await Promise.all([
+        worker?.stop({ graceMs }),
+        mail?.stop(graceMs),
+        purge.stop(),
+        (async () => {
+          // Ends the open streams first; otherwise server.close() would wait for them.
+          await live.close();
+          const closed = new Promise<void>((done) => server.close(() => done()));
+          // Then the connections still open are cut (a client sending half a body held the exit for minutes).
+          await Promise.race([closed, delay(graceMs)]);
+          if ('closeAllConnections' in server) server.closeAllConnections();
+          await closed;
+        })(),
+      ]);
       await db.close();
     },
   };

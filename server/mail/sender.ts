@@ -70,7 +70,11 @@ const singleAddress = /^[^\s\p{Cc}@<>()[\]\\,;:"]+@[^\s\p{Cc}@<>()[\]\\,;:"]+$/u
 export interface MailSender {
   /** Sends what is due now; resolves when done. */
   flush(): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Sends nothing more. Waits for a send in progress, at most `graceMs` (default: until its own timeout): one still
+   * going on then is left to its claim, and sent again by the next sender after the claim's lease.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export async function startMailSender(options: MailSenderOptions): Promise<MailSender> {
@@ -189,10 +193,19 @@ export async function startMailSender(options: MailSenderOptions): Promise<MailS
 
   return {
     flush,
-    async stop() {
+    async stop(graceMs = Number.POSITIVE_INFINITY) {
       stopped = true;
       clearTimeout(timer);
-      await running;
+      if (running && Number.isFinite(graceMs)) {
+        let graceTimer: NodeJS.Timeout | undefined;
+        const graceOver = new Promise<void>((done) => {
+          graceTimer = setTimeout(done, graceMs);
+        });
+        await Promise.race([running, graceOver]);
+        clearTimeout(graceTimer);
+      } else {
+        await running;
+      }
       await unlisten();
       if (typeof options.smtp === 'string') transport.close();
     },

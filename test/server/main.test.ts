@@ -4,13 +4,15 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { startDemo } from '../../demo/app-server.js';
+import { openDb } from '../../server/db/index.js';
 import { ConfigError, readConfig, StartupError, startServer } from '../../server/main.js';
+import { enqueueJob } from '../../server/queue/enqueue.js';
 import { checkResponse } from '../support/contract.js';
 import { dropSchema, randomSchemaName, testDatabaseUrl } from '../support/db.js';
 import { demoTokens } from '../support/demoUsers.js';
@@ -157,6 +159,47 @@ describe('server/main.ts', () => {
       }
     } finally {
       await server.close();
+      await dropSchema(schema);
+    }
+  });
+
+  it('stops claiming at once when a stalled SMTP server holds a mail at shutdown', async () => {
+    // Accepts connections and never greets: a send waits for its 30 s timeout.
+    const smtpSockets: Socket[] = [];
+    const stalledSmtp = createServer((socket) => smtpSockets.push(socket)).listen(0, '127.0.0.1');
+    await once(stalledSmtp, 'listening');
+    const smtpPort = (stalledSmtp.address() as AddressInfo).port;
+    const schema = randomSchemaName();
+    const env = { PORT: '0', DATABASE_URL: testDatabaseUrl, DATABASE_SCHEMA: schema };
+    const server = await startServer({
+      ...readConfig({ ...env, SMTP_URL: `smtp://127.0.0.1:${smtpPort}` }),
+      shutdownGraceMs: 500,
+    });
+    const db = await openDb({ url: testDatabaseUrl, schema });
+    try {
+      const report = { type: 'activity-report', params: { from: '2026-01-01', to: '2026-01-31' } };
+      const launched = await checkedFetch(`${server.url}/api/jobs`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...report, notifyByEmail: true }),
+      });
+      assert.equal(launched.status, 202);
+      for (const waitingSince = Date.now(); smtpSockets.length === 0; ) {
+        assert.ok(Date.now() - waitingSince < 10_000, "the finished job's mail reaches the SMTP server");
+        await new Promise((done) => setTimeout(done, 20));
+      }
+      const closing = server.close();
+      const closingSince = Date.now();
+      const late = await enqueueJob(db, { ...report, userId: 'alice', userName: 'Alice Martin' });
+      await closing;
+      const closedInMs = Date.now() - closingSince;
+      assert.ok(closedInMs < 5_000, `stopped in ${closedInMs} ms, not after the SMTP timeout`);
+      const { rows } = await db.query<{ status: string }>('select status from jobs where id = $1', [late.id]);
+      assert.equal(rows[0]?.status, 'queued', 'no job is claimed once the shutdown began');
+    } finally {
+      await db.close();
+      for (const socket of smtpSockets) socket.destroy();
+      stalledSmtp.close();
       await dropSchema(schema);
     }
   });
