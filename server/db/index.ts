@@ -151,7 +151,7 @@ async function openPostgres(
   });
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const listener = createPgListener(url, options, connectionTimeoutMillis);
+  const listener = createPgListener(url, options, connectionTimeoutMillis, query_timeout);
 
   // pg-pool drops a client whose statement failed, so one that timed out is not handed out again.
   const query = async <Row>(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<Row>> => {
@@ -210,7 +210,7 @@ async function openPostgres(
  * again after a growing pause (1 s doubling to 10 s) for as long as the server stays out of reach. NOTIFYs sent
  * while it was away are lost: listeners poll as well (the worker's safety poll and heartbeat, the live feed).
  */
-function createPgListener(url: string, options: string, connectionTimeoutMillis: number) {
+function createPgListener(url: string, options: string, connectionTimeoutMillis: number, queryTimeoutMs: number) {
   const subscribers = new Map<string, Set<(payload: string) => void>>();
   let client: pg.Client | null = null;
   let connecting: Promise<pg.Client> | null = null;
@@ -225,14 +225,34 @@ function createPgListener(url: string, options: string, connectionTimeoutMillis:
   /** LISTEN/UNLISTEN one at a time: a pg client given a query while one runs only queues it (deprecated). */
   let commands: Promise<unknown> = Promise.resolve();
   const command = (target: pg.Client, sql: string) => {
-    const done = commands.then(() => target.query(sql));
+    const done = commands
+      .then(() => target.query(sql))
+      .catch((error: unknown) => {
+        if (error instanceof Error && error.message === queryTimeoutMessage) drop(target);
+        throw error;
+      });
     commands = done.catch(() => {});
     return done;
+  };
+  /**
+   * A connection whose statement timed out stays busy with it: every later LISTEN would wait behind it, and a
+   * worker's shutdown behind its UNLISTEN. Its socket is destroyed (a polite end() would wait on it too).
+   */
+  const drop = (lost: pg.Client) => {
+    if (client === lost) client = null;
+    lost.connection.stream.destroy();
+    reconnectLater();
   };
 
   const connect = (): Promise<pg.Client> => {
     connecting ??= (async () => {
-      const next = new pg.Client({ connectionString: url, options, connectionTimeoutMillis, ...keepAlive });
+      const next = new pg.Client({
+        connectionString: url,
+        options,
+        connectionTimeoutMillis,
+        query_timeout: queryTimeoutMs,
+        ...keepAlive,
+      });
       next.on('notification', (message) => {
         for (const callback of subscribers.get(message.channel) ?? []) callback(message.payload ?? '');
       });
@@ -248,8 +268,7 @@ function createPgListener(url: string, options: string, connectionTimeoutMillis:
         livenessKey = key;
         for (const channel of subscribers.keys()) await next.query(`listen ${quoteIdent(channel)}`);
       } catch (error) {
-        next.end().catch(() => {});
-        reconnectLater();
+        drop(next);
         throw error;
       }
       client = next;

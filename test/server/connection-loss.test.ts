@@ -134,6 +134,36 @@ from jobs where ended_at is not null order by id`);
     assert.ok(elapsed < 900, `gave up after ${elapsed} ms`);
   });
 
+  test('a listening connection that stalls: a LISTEN fails after the query timeout, and a new connection takes over its channels', {
+    timeout: 15_000,
+  }, async () => {
+    const stalling = await openDb({ url: proxy.url, schema: db.schema, maxConnections: 1, queryTimeoutMs: 500 });
+    try {
+      const heard: string[] = [];
+      await stalling.listen('stalled_first', (payload) => heard.push(payload));
+      proxy.freeze();
+      const stalledAt = Date.now();
+      const error = await stalling
+        .listen('stalled_second', () => {})
+        .then(
+          () => null,
+          (thrown: unknown) => thrown,
+        );
+      const elapsed = Date.now() - stalledAt;
+      proxy.restore();
+      assert.ok(error, 'a stalled connection answered');
+      assert.equal(isTransientDbError(error), true, String(error));
+      assert.ok(elapsed < 5_000, `gave up after ${elapsed} ms`);
+      await waitFor(async () => {
+        await db.query(`select pg_notify('stalled_first', 'again')`);
+        return heard.includes('again');
+      });
+    } finally {
+      proxy.restore();
+      await stalling.close();
+    }
+  });
+
   test('migrations outlast the query timeout, waiting for the migration of another process included', {
     timeout: 10_000,
   }, async () => {
