@@ -1,14 +1,11 @@
 /**
- * The live stream: one fetch-based SSE connection per base URL, shared by every subscriber on the page.
- *
- * fetch rather than `EventSource`, so the client's headers (a bearer token) go with it. SSE is parsed by
- * eventsource-parser. The reconnection delay is ours (full jitter, one line): the exponential-backoff
- * package did it first, but it ships CommonJS only, which a browser cannot import unbundled, and it was 7 KB of the
- * SDK's 26 KB minified. Also ours: the sharing, the progress coalescing and the polling fallback.
+ * The live connection: one per base URL, shared by every subscriber on the page. It reads the stream (liveStream.ts
+ * reopens and resumes it), polls when the stream is refused or keeps failing, and hands out the events of both,
+ * skipping what one already told, with progress coalesced per frame.
  */
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { JobsApiError, retryAfterOf } from './errors.js';
-import { eventsFor, finishedStatuses, isLaterId, parseEvent, serverTimeOf } from './liveEvents.js';
+import { JobsApiError } from './errors.js';
+import { eventsFor, finishedStatuses, serverTimeOf } from './liveEvents.js';
+import { maxRetryAfter, ResumableStream, StreamForbidden, sleep } from './liveStream.js';
 import type { Job, JobStatus, StreamEvent } from './types.js';
 
 /**
@@ -38,8 +35,8 @@ export interface LiveOptions {
    */
   pollOverlap?: number;
   /**
-   * While polling, milliseconds until the stream is tried again; each failed try doubles the wait, up to 10 minutes.
-   * Default 60,000.
+   * While polling, milliseconds until the stream is tried again; each failed try doubles the wait, up to 10 minutes
+   * (or up to this interval, when it is longer). Default 60,000.
    */
   streamRetryInterval?: number;
   /**
@@ -87,22 +84,6 @@ interface HandedOut {
   byPolling: boolean;
 }
 
-/** Thrown to stop retrying: the server refused the caller (401/403). */
-class StreamForbidden extends Error {}
-/** Thrown to go straight to polling: the server has no stream to offer. */
-class StreamRefused extends Error {}
-/** Thrown when the stream answered an error that may pass, with the wait the server asked for. */
-class StreamUnavailable extends Error {
-  constructor(
-    status: number,
-    readonly retryAfter: number,
-  ) {
-    super(`stream answered ${status}`);
-  }
-}
-
-/** The longest wait a `Retry-After` gets: a server asking for hours would otherwise leave the page stale. */
-const maxRetryAfter = 5 * 60_000;
 /** The longest wait between tries of the stream while polling. */
 const maxStreamRetryInterval = 10 * 60_000;
 /** How many finished jobs a connection remembers, to drop progress replayed for them (a few dozen kB). */
@@ -146,13 +127,12 @@ export function closeLive(baseUrl: string): void {
 
 class LiveConnection {
   readonly #source: LiveSource;
+  readonly #stream: ResumableStream;
   readonly #abort = new AbortController();
   readonly #subscribers = new Set<Subscriber>();
   readonly #pendingProgress = new Map<string, StreamEvent>();
   #cancelFrame: (() => void) | undefined;
   #state: LiveState = 'connecting';
-  #lastEventId: string | undefined;
-  #retryFloor = 0;
   /**
    * The newest `updatedAt` the server sent, else its clock (`Date` header) when it first answered: where polling
    * picks up. Server time, so that the client's clock being off loses no change.
@@ -176,6 +156,14 @@ class LiveConnection {
 
   constructor(source: LiveSource) {
     this.#source = source;
+    this.#stream = new ResumableStream(source, {
+      onAnswer: (headers) => {
+        this.#lastUpdatedAt ??= serverTimeOf(headers);
+      },
+      onState: (state) => this.#setState(state),
+      onEvent: (event) => this.#receive(event),
+      catchUp: (signal) => this.#pollOnce(signal),
+    });
   }
 
   add(subscriber: Subscriber): void {
@@ -212,7 +200,7 @@ class LiveConnection {
     let spells = 0;
     try {
       for (;;) {
-        if (await this.#stream(signal, spells > 0)) spells = 0;
+        if (await this.#stream.readWithBackoff(signal, spells > 0)) spells = 0;
         // Refused, or failed too often in a row: keep the page current by polling, and try the stream again later.
         await this.#poll(
           signal,
@@ -227,130 +215,9 @@ class LiveConnection {
     }
   }
 
-  /**
-   * Reads the stream, reconnecting with backoff, until it is refused or fails `numOfAttempts` times in a row;
-   * back from polling, a single failure is enough. Returns whether it sent anything. Throws `StreamForbidden`.
-   */
-  async #stream(signal: AbortSignal, afterPolling: boolean): Promise<boolean> {
-    const { startingDelay = 1000, maxDelay = 30_000, numOfAttempts = 6 } = this.#source.options.backoff ?? {};
-    let failures = afterPolling ? numOfAttempts - 1 : 0;
-    let heard = false;
-    for (;;) {
-      let retryAfter = 0;
-      try {
-        // Back from polling with no event to resume from, the server replays nothing: a last poll fills the gap.
-        const catchUp = afterPolling && !heard && this.#lastEventId === undefined;
-        if (await this.#connectOnce(signal, catchUp)) {
-          heard = true;
-          failures = 0;
-        } else {
-          // Opened and closed without a word (a server accepting streams and dropping them): not a working stream.
-          failures += 1;
-        }
-      } catch (error) {
-        if (signal.aborted || error instanceof StreamForbidden) throw error;
-        if (error instanceof StreamRefused) return heard;
-        if (error instanceof StreamUnavailable) retryAfter = Math.min(error.retryAfter, maxRetryAfter);
-        failures += 1;
-      }
-      if (failures >= numOfAttempts) return heard;
-      signal.throwIfAborted();
-      this.#setState('reconnecting');
-      const fullJitter = Math.random() * Math.min(maxDelay, startingDelay * 2 ** failures);
-      await sleep(Math.max(this.#retryFloor, retryAfter, fullJitter), signal);
-    }
-  }
-
-  /**
-   * Opens the stream and reads it until it ends, breaks or stays silent for `idleTimeout`; throws when it cannot be
-   * opened. With `catchUp`, polls once between opening and reading. Returns whether the stream sent anything.
-   */
-  async #connectOnce(signal: AbortSignal, catchUp: boolean): Promise<boolean> {
-    signal.throwIfAborted();
-    const attempt = new AbortController();
-    const abortAttempt = () => attempt.abort(signal.reason);
-    signal.addEventListener('abort', abortAttempt, { once: true });
-    const idleTimeout = this.#source.options.idleTimeout ?? 45_000;
-    let idleTimer: ReturnType<typeof setTimeout> | undefined;
-    const stillAlive = () => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => attempt.abort(new Error(`stream silent for ${idleTimeout} ms`)), idleTimeout);
-    };
-    try {
-      stillAlive();
-      const response = await this.#source.openStream(this.#lastEventId, attempt.signal);
-      this.#lastUpdatedAt ??= serverTimeOf(response.headers);
-      const { status } = response;
-      if (status === 401 || status === 403) throw new StreamForbidden(`stream answered ${status}`);
-      const isEventStream = response.headers.get('content-type')?.startsWith('text/event-stream');
-      // 404/405/501: this backend has no stream. A 200 that is not an event stream is usually an SPA fallback page.
-      if (status === 404 || status === 405 || status === 501 || (response.ok && !isEventStream)) {
-        // openapi-fetch has read an error's body already; only an unwanted 200 still holds one open.
-        if (response.ok) await response.body?.cancel();
-        throw new StreamRefused(`stream answered ${status} ${response.headers.get('content-type')}`);
-      }
-      if (!response.ok || !response.body) throw new StreamUnavailable(status, retryAfterOf(response.headers) ?? 0);
-      if (catchUp) {
-        // The stream holds what happens from now on while the poll reads what changed before.
-        await this.#pollOnce(attempt.signal).catch(async (error: unknown) => {
-          await response.body?.cancel();
-          throw error;
-        });
-        stillAlive();
-      }
-      this.#setState('open');
-      return await this.#read(response.body, attempt.signal, stillAlive);
-    } finally {
-      clearTimeout(idleTimer);
-      signal.removeEventListener('abort', abortAttempt);
-    }
-  }
-
-  /** Reads the stream until it ends or breaks, calling `stillAlive` at each chunk; returns whether it sent anything. */
-  async #read(body: ReadableStream<Uint8Array>, signal: AbortSignal, stillAlive: () => void): Promise<boolean> {
-    let heard = false;
-    const parser = createParser({
-      onEvent: (message) => {
-        heard = true;
-        this.#receive(message);
-      },
-      onComment: () => {
-        heard = true;
-      },
-      onRetry: (milliseconds) => {
-        this.#retryFloor = milliseconds;
-      },
-    });
-    const decoder = new TextDecoder();
-    const reader = body.getReader();
-    // fetch cancels its own body on abort; a body from an injected fetch may not, so cancel it here too.
-    const cancel = () => void reader.cancel().catch(() => {});
-    signal.addEventListener('abort', cancel, { once: true });
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return heard;
-        stillAlive();
-        parser.feed(decoder.decode(value, { stream: true }));
-      }
-    } catch {
-      // A broken connection is a drop like a clean end: the caller reconnects either way.
-      return heard;
-    } finally {
-      signal.removeEventListener('abort', cancel);
-    }
-  }
-
-  #receive(message: EventSourceMessage): void {
-    const event = parseEvent(message.data);
-    if (event?.type === 'reset') {
-      // After a reset the server may number events afresh (it restarted), so earlier IDs mean nothing.
-      this.#lastEventId = message.id;
-    } else if (message.id !== undefined) {
-      if (this.#lastEventId !== undefined && !isLaterId(message.id, this.#lastEventId)) return;
-      this.#lastEventId = message.id;
-    }
-    if (!event || this.#toldByPolling(event)) return;
+  /** Hands out an event of the stream, unless polling told it already. */
+  #receive(event: StreamEvent): void {
+    if (this.#toldByPolling(event)) return;
     this.#dispatch(event);
     if ('job' in event) this.#remember(event.job, false);
   }
@@ -491,22 +358,6 @@ function nextFrame(flush: () => void): () => void {
   }
   const handle = setTimeout(flush, 16);
   return () => clearTimeout(handle);
-}
-
-function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  if (milliseconds <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const abort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', abort);
-      resolve();
-    }, milliseconds);
-    signal.addEventListener('abort', abort, { once: true });
-  });
 }
 
 /** Reports an error without breaking the stream: like an event listener's, it surfaces as uncaught. */
