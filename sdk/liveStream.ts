@@ -28,7 +28,10 @@ class StreamUnavailable extends Error {
   }
 }
 
-/** The longest wait a `Retry-After` gets: a server asking for hours would otherwise leave the page stale. */
+/**
+ * The longest wait a `Retry-After` header or a `retry:` field gets: a server asking for hours would otherwise leave
+ * the page stale.
+ */
 export const maxRetryAfter = 5 * 60_000;
 
 /** What the stream tells the connection that reads it. */
@@ -149,7 +152,7 @@ export class ResumableStream {
         heard = true;
       },
       onRetry: (milliseconds) => {
-        this.#retryFloor = milliseconds;
+        this.#retryFloor = Math.min(milliseconds, maxRetryAfter);
       },
     });
     const decoder = new TextDecoder();

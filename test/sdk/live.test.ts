@@ -144,6 +144,26 @@ describe('subscribe(): reconnection', () => {
     assert.ok(performance.now() - droppedAt >= 55, 'waited at least the server’s retry');
   });
 
+  test('a retry field of hours waits no longer than a Retry-After may: 5 minutes', async (t) => {
+    const api = fakeApi();
+    const { states } = listen({ baseUrl: freshBaseUrl(), fetch: api.fetch, live: { backoff: fastBackoff } });
+    await waitFor(() => states.at(-1) === 'open', 'the stream to open');
+    api.streams[0]!.write('retry: 3600000\n\n');
+    api.streams[0]!.send(updated('1'), { id: '1' });
+    await new Promise((resolve) => setImmediate(resolve));
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    api.streams[0]!.end();
+    for (let turn = 0; states.at(-1) !== 'reconnecting'; turn++) {
+      assert.ok(turn < 1000, 'the stream to drop');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    t.mock.timers.tick(5 * 60_000);
+    for (let turn = 0; api.streams.length < 2; turn++) {
+      assert.ok(turn < 1000, 'a second connection 5 minutes after the drop');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  });
+
   test('repeated failures to open fall back to polling', async () => {
     const api = fakeApi(
       () => {
