@@ -10,16 +10,15 @@ import { LiveController } from '../shared/live.js';
 import { fillReportUrl } from '../shared/report-url.js';
 import { TickerController } from '../shared/ticker.js';
 import { ActionsController } from './actions.js';
-import { allColumns, type ColumnKey, defaultColumns, isTicking, parseColumns } from './columns.js';
+import { ColumnChoiceController } from './column-choice.js';
+import { isTicking } from './columns.js';
 import { defaultFilters, filtersFromUrl, type TrackerFilters, toQuery, writeFiltersToUrl } from './filters.js';
 import { JobPages } from './job-pages.js';
 import { trackerStyles } from './job-tracker.styles.js';
 import { applyLiveEvent } from './live-rows.js';
 import { renderTable, type TableHost } from './table.js';
 import { renderToolbar } from './toolbar.js';
-
-/** Rows rendered beyond the viewport, each side, so fast scrolling does not show blanks. */
-const overscan = 8;
+import { overscan, VirtualScrollController } from './virtual-scroll.js';
 
 /**
  * The jobs overview: every column of a job processor's table, filters kept in the page URL, virtual scrolling
@@ -80,16 +79,11 @@ export class JobTracker extends KitElement implements TableHost {
   @state() selection = new Map<string, Job>();
   /** @internal */
   @state() pending = 0;
-  @state() private chosenColumns?: ColumnKey[];
   @state() private reloads = 0;
   @state() private clientVersion = configVersion();
-  @state() private scrollOffset = 0;
-  @state() private viewportHeight = 480;
 
   /** @internal */
   activeIndex = 0;
-  /** @internal */
-  rowHeight = 40;
   /** @internal */
   readonly pages = new JobPages(
     () => (cursor, signal) => this.client.listJobs(this.query(cursor), { signal }),
@@ -104,12 +98,9 @@ export class JobTracker extends KitElement implements TableHost {
    */
   private quietReload = false;
   private tickingRows = false;
-  // The new height renders more rows, which resizes the box again: applied at the next frame so the observer
-  // does not loop within one ("ResizeObserver loop completed with undelivered notifications").
-  private readonly resizeObserver = new ResizeObserver(([entry]) => {
-    const height = entry?.contentRect.height;
-    if (height) requestAnimationFrame(() => (this.viewportHeight = height));
-  });
+
+  private readonly virtualScroll = new VirtualScrollController(this, () => this.pages.length);
+  private readonly columnChoice = new ColumnChoiceController(this);
 
   private readonly actions = new ActionsController(this);
 
@@ -133,20 +124,22 @@ export class JobTracker extends KitElement implements TableHost {
       // A link a supervisor shared can carry another user's filter: this caller would get a 403 for every load,
       // with no user filter shown to clear it.
       if (!users && this.filters.user && this.filters.user !== me.id) this.setFilter('user', '');
+      // A type the server does not define (a stale or mistyped link) would empty the table while the type select,
+      // which has no option for it, says "All types": dropped, as filtersFromUrl drops other values that are not valid.
+      if (this.filters.type && !types.some(({ type }) => type === this.filters.type)) this.setFilter('type', '');
       return { me, types, users };
     },
     args: () => [this.baseUrl, this.clientVersion] as const,
   });
 
   private readonly jobsTask = new Task(this, {
-    task: async ([baseUrl, query, , , awaitingMe], { signal }) => {
-      // A user filter waits for /me, which says whether this caller may apply it (see metaTask).
-      if (awaitingMe) return initialState;
+    task: async ([baseUrl, query, , , awaitingMeta], { signal }) => {
+      // A user or type filter waits for /me and /job-types, which say whether it may apply (see metaTask).
+      if (awaitingMeta) return initialState;
       try {
         const page = await clientFor(baseUrl).listJobs(JSON.parse(query), { signal });
         this.pages.reset(page);
-        this.scrollOffset = 0;
-        if (this.scroller) this.scroller.scrollTop = 0;
+        this.virtualScroll.scrollToTop();
         this.activeIndex = Math.min(this.activeIndex, Math.max(page.items.length - 1, 0));
       } finally {
         // An aborted load gave way to a newer one, which may be quiet too.
@@ -159,15 +152,10 @@ export class JobTracker extends KitElement implements TableHost {
         JSON.stringify(this.query(null)),
         this.reloads,
         this.clientVersion,
-        !!this.filters.user &&
+        !!(this.filters.user || this.filters.type) &&
           (this.metaTask.status === TaskStatus.INITIAL || this.metaTask.status === TaskStatus.PENDING),
       ] as const,
   });
-
-  // A getter rather than Lit's @query decorator, which a page showing only the tracker would ship for this alone.
-  private get scroller(): HTMLElement | null {
-    return this.renderRoot.querySelector('.scroller');
-  }
 
   /** @internal */
   get client() {
@@ -175,50 +163,32 @@ export class JobTracker extends KitElement implements TableHost {
   }
 
   /** @internal */
-  get visibleColumns(): readonly ColumnKey[] {
-    return this.chosenColumns ?? parseColumns(this.columns) ?? defaultColumns;
-  }
-
-  private get storageKey(): string {
-    return `job-tracker:columns:${location.pathname}${this.id ? `#${this.id}` : ''}`;
+  get rowHeight(): number {
+    return this.virtualScroll.rowHeight;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.filters = filtersFromUrl(location.search, this.paramPrefix);
-    try {
-      this.chosenColumns = parseColumns(JSON.parse(localStorage.getItem(this.storageKey) ?? 'null')?.join(','));
-    } catch {
-      // Storage may be unavailable (privacy mode) or hold something else under our key: use the attribute.
-    }
-    // Moved in the page: the scroller is already rendered and needs watching again.
-    if (this.hasUpdated && this.scroller) this.resizeObserver.observe(this.scroller);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.resizeObserver.disconnect();
     this.pages.abortAll();
     clearTimeout(this.searchTimer);
   }
 
-  override firstUpdated(): void {
-    if (this.scroller) this.resizeObserver.observe(this.scroller);
-  }
-
   override updated(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('baseUrl') && changed.get('baseUrl') !== undefined) this.live.restart();
-    const row = this.renderRoot.querySelector<HTMLElement>('tbody tr[data-index]');
-    if (row?.offsetHeight) this.rowHeight = row.offsetHeight;
-    const [start, end] = this.range();
+    const [start, end] = this.virtualScroll.range();
     if (this.jobsTask.status === TaskStatus.COMPLETE) this.pages.ensure(start, end + overscan * 2);
   }
 
   override render() {
     const { m } = this.localize;
     const meta = this.metaTask.value;
-    const columns = this.visibleColumns;
-    const [start, end] = this.range();
+    const columns = this.columnChoice.visible;
+    const [start, end] = this.virtualScroll.range();
     const loading = () => html`<p part="status" class="message" role="status">${m.loading}</p>`;
     // The pages' total, not the first page's: it counts rows deleted since the load out.
     const total = () =>
@@ -241,7 +211,7 @@ export class JobTracker extends KitElement implements TableHost {
         columns,
         livePaused: this.live.isPaused,
         setFilter: (key, value, debounce) => this.setFilter(key, value, debounce),
-        toggleColumn: (key, shown) => this.toggleColumn(key, shown),
+        toggleColumn: (key, shown) => this.columnChoice.toggle(key, shown),
         refresh: () => this.reload(true),
         toggleLive: () => (this.live.isPaused ? this.live.resume() : this.live.pause()),
       })}
@@ -265,19 +235,11 @@ export class JobTracker extends KitElement implements TableHost {
         }
       </div>
       ${this.actions.renderBulkBar()} ${this.actions.renderNotice()}
-      <div part="scroller" class="scroller" @scroll=${this.onScroll}>
+      <div part="scroller" class="scroller" @scroll=${this.virtualScroll.onScroll}>
         ${this.jobsTask.status === TaskStatus.ERROR ? nothing : renderTable(this, { m, lang: this.localize.lang }, columns, start, end)}
       </div>
       ${this.actions.renderDialog()}
     `;
-  }
-
-  /** First and last (exclusive) row indexes to render. */
-  private range(): [number, number] {
-    const first = Math.floor(this.scrollOffset / this.rowHeight);
-    const start = Math.max(0, first - overscan);
-    const end = Math.min(this.pages.length, first + Math.ceil(this.viewportHeight / this.rowHeight) + overscan);
-    return [start, Math.max(start, end)];
   }
 
   private query(cursor: string | null) {
@@ -285,10 +247,6 @@ export class JobTracker extends KitElement implements TableHost {
     if (cursor) query.cursor = cursor;
     return query;
   }
-
-  private readonly onScroll = (): void => {
-    this.scrollOffset = this.scroller?.scrollTop ?? 0;
-  };
 
   private readonly onConfigured = (): void => {
     this.clientVersion = configVersion();
@@ -309,18 +267,6 @@ export class JobTracker extends KitElement implements TableHost {
     writeFiltersToUrl(this.filters, this.paramPrefix);
   }
 
-  private toggleColumn(key: ColumnKey, shown: boolean): void {
-    const current = this.visibleColumns;
-    const next = allColumns.filter((column) => (column === key ? shown : current.includes(column)));
-    if (next.length === 0) return;
-    this.chosenColumns = next;
-    try {
-      localStorage.setItem(this.storageKey, JSON.stringify(next));
-    } catch {
-      // Not remembered when storage is unavailable; the choice still applies to this page view.
-    }
-  }
-
   /**
    * Reloads from the first page. `fromUser` also clears what waits behind the "show" button and says "Loading";
    * otherwise the count shown stays until the new one.
@@ -333,7 +279,7 @@ export class JobTracker extends KitElement implements TableHost {
 
   /** @internal */
   get atTop(): boolean {
-    return this.scrollOffset < this.rowHeight;
+    return this.virtualScroll.atTop;
   }
 
   /** @internal */
@@ -405,14 +351,7 @@ export class JobTracker extends KitElement implements TableHost {
     const last = this.pages.length - 1;
     if (last < 0) return;
     this.activeIndex = Math.min(Math.max(index, 0), last);
-    const scroller = this.scroller!;
-    const header = this.renderRoot.querySelector('thead')?.getBoundingClientRect().height ?? 0;
-    const top = this.activeIndex * this.rowHeight;
-    if (top < scroller.scrollTop) scroller.scrollTop = top;
-    else if (top + this.rowHeight > scroller.scrollTop + scroller.clientHeight - header) {
-      scroller.scrollTop = top + this.rowHeight - scroller.clientHeight + header;
-    }
-    this.scrollOffset = scroller.scrollTop;
+    this.virtualScroll.scrollRowIntoView(this.activeIndex);
     this.requestUpdate();
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(`tr[data-index="${this.activeIndex}"]`)?.focus();

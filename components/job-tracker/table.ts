@@ -14,7 +14,7 @@ export interface TableHost {
   readonly theme?: string | undefined;
   readonly timeZone?: string | undefined;
   activeIndex: number;
-  rowHeight: number;
+  readonly rowHeight: number;
   setFilter(key: keyof TrackerFilters, value: string): void;
   toggleSelected(index: number, job: Job, range: boolean): void;
   toggleAllLoaded(select: boolean): void;

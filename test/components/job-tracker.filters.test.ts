@@ -102,6 +102,44 @@ describe('<job-tracker> filters, sort and columns', () => {
     expect(query.get('type')).to.equal('schedule-optimisation');
   });
 
+  describe('a type in the URL', () => {
+    const imported = makeJob(1);
+    const optimised = makeJob(2, { type: 'schedule-optimisation', typeLabel: 'Schedule optimisation' });
+
+    // Filters by type as the server does: a type no job has gives an empty page, not an error.
+    beforeEach(() => {
+      worker.resetHandlers(
+        http.get('/api/jobs', ({ request }) => {
+          const type = new URL(request.url).searchParams.get('type');
+          return HttpResponse.json(page([imported, optimised].filter((job) => !type || job.type === type)));
+        }),
+        ...defaultHandlers(),
+      );
+    });
+
+    it('drops a type that is not a job type (a stale link), instead of an empty table under "All types"', async () => {
+      history.replaceState(null, '', `${location.pathname}?type=nope&status=failed`);
+      const tracker = await renderTracker();
+      expect(rows(tracker)).to.have.length(2);
+      expect(jobRequests().map((url) => url.searchParams.get('type'))).to.deep.equal([null]);
+      expect(lastQuery().get('status')).to.equal('failed');
+      expect(shadow(tracker).querySelector<HTMLSelectElement>('select[name="type"]')!.value).to.equal('');
+      const params = new URLSearchParams(location.search);
+      expect(params.has('type')).to.equal(false);
+      expect(params.get('status')).to.equal('failed');
+    });
+
+    it('keeps a job type, shown in the select, with a single request', async () => {
+      history.replaceState(null, '', `${location.pathname}?type=schedule-optimisation`);
+      const tracker = await renderTracker();
+      expect(rows(tracker)).to.have.length(1);
+      expect(jobRequests().map((url) => url.searchParams.get('type'))).to.deep.equal(['schedule-optimisation']);
+      const select = shadow(tracker).querySelector<HTMLSelectElement>('select[name="type"]')!;
+      expect(select.value).to.equal('schedule-optimisation');
+      expect(new URLSearchParams(location.search).get('type')).to.equal('schedule-optimisation');
+    });
+  });
+
   it('filters by a date range, the last day included', async () => {
     const tracker = await renderTracker();
     await setControl(tracker, 'from', '2026-11-01');
