@@ -57,8 +57,10 @@ export interface AppOptions {
    */
   keepFinishedJobsMs?: number | null;
   /**
-   * Adds routes or middleware under `/api` ahead of every route and of the bearer/cookie check: routes that
-   * authenticate for themselves, or CORS middleware so preflights are answered (docs/embedding.md).
+   * Adds routes or middleware under `/api` ahead of every route, of the body limit and of the bearer/cookie check:
+   * routes that authenticate for themselves, or CORS middleware so preflights and every error, a 413 included, are
+   * answered with its headers (docs/embedding.md). A route added here that reads a body gets no `maxBodyBytes`
+   * limit: give it its own (`hono/body-limit`).
    */
   mount?: (api: Hono<AppEnv>, services: Services) => void;
 }
@@ -78,6 +80,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
 
   const api = new Hono<AppEnv>();
+  // First, so that a host's middleware (CORS, say) also covers what answers without reaching it: the body limit's
+  // 413 and the routes that authenticate for themselves.
+  options.mount?.(api, services);
   api.use(
     bodyLimit({
       maxSize: maxBodyBytes,
@@ -86,8 +91,6 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       },
     }),
   );
-  // First, so that a host's middleware (CORS, say) also covers the routes below that answer without reaching it.
-  options.mount?.(api, services);
   // These authenticate for themselves: the stream also takes a stream token the bearer/cookie check does not know.
   if (options.live) {
     mountEvents(api, { live: options.live, auth: options.auth, maxStreamsPerUser: options.maxStreamsPerUser });

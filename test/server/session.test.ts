@@ -208,6 +208,14 @@ for (const kind of dbKinds) {
       const refused = await call({});
       assert.equal(refused.status, 401);
       assert.equal(refused.headers.get('access-control-allow-origin'), origin);
+      // The body limit answers before any route: its 413 too.
+      const tooLarge = await contractChecked((r) => app.fetch(r))('http://test/api/jobs', {
+        method: 'POST',
+        headers: { origin, authorization: `Bearer ${demoTokens.alice}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'report', params: { text: 'x'.repeat(5 * 1024 * 1024) } }),
+      });
+      assert.equal(tooLarge.status, 413);
+      assert.equal(tooLarge.headers.get('access-control-allow-origin'), origin);
     });
 
     it('hides internal errors behind a 500 internal_error', async () => {
