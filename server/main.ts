@@ -16,7 +16,10 @@
  *   STREAM_TOKEN_SECRET signs live-stream tokens; set the same value on every host (random per process otherwise)
  *   SMTP_URL            smtp://… for confirmation mails; none are sent when unset
  *   MAIL_FROM           the mails' sender, default "Job tracker <no-reply@localhost>"
- *   PUBLIC_URL          the address users open, for links in mails; default http://localhost:PORT
+ *   PUBLIC_URL          the address users open, for links in mails; default http://HOST:PORT (localhost when HOST
+ *                       is unset or loopback)
+ *   REPORT_URL          a job's report page, for links in mails, with {id} for the job's ID, e.g.
+ *                       https://app.example/jobs/{id}; default PUBLIC_URL/jobs/{id}, the demo's report page
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -52,6 +55,8 @@ export interface ServerConfig {
   smtpUrl: string | null;
   mailFrom: string;
   publicUrl: string | null;
+  /** A job's report page with `{id}` for its ID; null: `publicUrl` + `/jobs/{id}`. */
+  reportUrl: string | null;
   /** What running jobs, a mail being sent and requests in flight get to finish at shutdown; default 10 s. */
   shutdownGraceMs?: number;
 }
@@ -69,6 +74,10 @@ const stopDeadlineMs = 60_000;
 const day = 24 * 3_600_000;
 
 const delay = (ms: number) => new Promise<void>((done) => setTimeout(done, ms).unref());
+
+function reportUrlFrom(template: string): (jobId: string) => string {
+  return (jobId) => template.replaceAll('{id}', encodeURIComponent(jobId));
+}
 
 /** What stops the server from starting that its operator can fix: the database, the users file, the port. */
 export class StartupError extends Error {}
@@ -156,7 +165,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps'], 'leave it unset to send no mail'),
     mailFrom: env.MAIL_FROM || 'Job tracker <no-reply@localhost>',
     publicUrl: url(env, 'PUBLIC_URL', ['http', 'https'], 'the address users open, for links in mails'),
+    reportUrl: reportUrlTemplate(env),
   };
+}
+
+function reportUrlTemplate(env: NodeJS.ProcessEnv): string | null {
+  const hint = "a job's report page, with {id} for its ID";
+  const template = url(env, 'REPORT_URL', ['http', 'https'], hint);
+  if (template !== null && !template.includes('{id}')) {
+    throw new ConfigError(`REPORT_URL must hold {id}, where the job's ID goes (${hint}).`);
+  }
+  return template;
 }
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '::1']);
@@ -249,6 +268,7 @@ export async function startServer(
         smtp: config.smtpUrl,
         from: config.mailFrom,
         publicUrl: config.publicUrl ?? url,
+        ...(config.reportUrl ? { reportUrl: reportUrlFrom(config.reportUrl) } : {}),
       })
     : null;
   const purge = startPurge({ db, retention });

@@ -8,7 +8,9 @@ import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import pg from 'pg';
+import { SMTPServer } from 'smtp-server';
 import { startDemo } from '../../demo/app-server.js';
 import { openDb } from '../../server/db/index.js';
 import { ConfigError, readConfig, StartupError, startServer } from '../../server/main.js';
@@ -69,6 +71,11 @@ describe('server/main.ts', () => {
     assert.throws(() => readConfig({ PUBLIC_URL: 'garbage' }), /PUBLIC_URL is not a valid URL/);
     const mailing = readConfig({ SMTP_URL: 'smtps://u:p@mail:465', PUBLIC_URL: 'https://jobs.example' });
     assert.deepEqual([mailing.smtpUrl, mailing.publicUrl], ['smtps://u:p@mail:465', 'https://jobs.example']);
+    assert.equal(mailing.reportUrl, null);
+    const template = 'https://app.example/jobs/{id}?from=mail';
+    assert.equal(readConfig({ REPORT_URL: template }).reportUrl, template);
+    assert.throws(() => readConfig({ REPORT_URL: 'https://app.example/jobs' }), /REPORT_URL must hold \{id\}/);
+    assert.throws(() => readConfig({ REPORT_URL: 'ftp://app.example/{id}' }), /REPORT_URL must start with http/);
   });
 
   it('refuses to start with a StartupError that says what to fix: the database, the users file, the port', async () => {
@@ -160,6 +167,54 @@ describe('server/main.ts', () => {
     } finally {
       await server.close();
       await dropSchema(schema);
+    }
+  });
+
+  it('links the mails to REPORT_URL', async () => {
+    const received: ParsedMail[] = [];
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, _session, done) => {
+        simpleParser(stream).then((mail) => {
+          received.push(mail);
+          done();
+        }, done);
+      },
+    });
+    await new Promise<void>((listening) => smtp.listen(0, '127.0.0.1', listening));
+    const smtpPort = (smtp.server.address() as AddressInfo).port;
+    const dataDir = await mkdtemp(join(tmpdir(), 'jobs-main-'));
+    folders.push(dataDir);
+    const server = await startServer(
+      readConfig({
+        PORT: '0',
+        DATA_DIR: dataDir,
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        REPORT_URL: 'https://app.example/jobs/{id}?from=mail',
+      }),
+    );
+    try {
+      const launched = await checkedFetch(`${server.url}/api/jobs`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'activity-report',
+          params: { from: '2026-01-01', to: '2026-01-31' },
+          notifyByEmail: true,
+        }),
+      });
+      assert.equal(launched.status, 202);
+      const { id } = (await launched.json()) as { id: string };
+      for (const waitingSince = Date.now(); received.length === 0; ) {
+        assert.ok(Date.now() - waitingSince < 10_000, 'the mail of the finished job');
+        await new Promise((done) => setTimeout(done, 20));
+      }
+      assert.match(received[0]!.text ?? '', new RegExp(`https://app\\.example/jobs/${id}\\?from=mail`));
+    } finally {
+      await server.close();
+      await new Promise<void>((closed) => smtp.close(closed));
     }
   });
 
