@@ -17,4 +17,4 @@ export {
   JobLaunchedEvent,
   JobOpenEvent,
 } from './shared/events.js';
-export { type Messages, registerLocale } from './shared/localize.js';
+export { type LocaleMessages, type Messages, registerLocale } from './shared/localize.js';

@@ -3,32 +3,49 @@ import { en, type Messages } from './locales/en.js';
 
 export type { Messages } from './locales/en.js';
 
-// Shared through globalThis so a locale registered by the host reaches every copy of the kit on the page.
+/**
+ * Messages a host gives for a language: any part of them. What it leaves out comes from the kit's own messages for
+ * that language when it ships them, else English, so a locale written for one version keeps working when a later
+ * one adds strings.
+ */
+export type LocaleMessages = MessagesPart<Messages>;
+type MessagesPart<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: MessagesPart<T[K]> }
+    : T;
+
+// Shared through globalThis so a locale registered by the host reaches every copy of the kit on the page. Each entry
+// of `locales` is complete (English, then the shipped language, then the host's parts), as every copy reads them.
 const registryKey = Symbol.for('job-tracker-kit.locales');
-const globals = globalThis as Record<symbol, Map<string, Messages> | undefined>;
+const hostPartsKey = Symbol.for('job-tracker-kit.locale-parts');
+const globals = globalThis as Record<symbol, Map<string, unknown> | undefined>;
 globals[registryKey] ??= new Map<string, Messages>([['en', en]]);
-const locales = globals[registryKey];
+globals[hostPartsKey] ??= new Map<string, LocaleMessages>();
+const locales = globals[registryKey] as Map<string, Messages>;
+const hostParts = globals[hostPartsKey] as Map<string, LocaleMessages>;
 
 /** The languages the kit ships besides English, fetched on first use so a page downloads only the one it shows. */
 const shipped: Record<string, () => Promise<Messages>> = {
   fr: () => import('./locales/fr.js').then((module) => module.fr),
 };
+/** The shipped languages this copy has fetched. */
+const shippedLoaded = new Map<string, Messages>([['en', en]]);
 const loading = new Map<string, Promise<void>>();
 
 /**
- * Loads the kit's own messages for a tag when it ships them and none are registered yet; undefined when there is
- * nothing to wait for. Never rejects: when they cannot be fetched, English shows and the next render tries again.
+ * Loads the kit's own messages for a tag's language when it ships them; undefined when there is nothing to wait
+ * for. Never rejects: when they cannot be fetched, English shows and the next render tries again.
  */
 export function loadLocale(tag: string): Promise<void> | undefined {
-  const lower = tag.toLowerCase();
-  const language = lower.split('-')[0]!;
-  if (locales.has(lower) || locales.has(language) || !shipped[language]) return undefined;
+  const language = tag.toLowerCase().split('-')[0]!;
+  if (shippedLoaded.has(language) || !shipped[language]) return undefined;
   let promise = loading.get(language);
   if (!promise) {
     promise = shipped[language]()
       .then((messages) => {
-        // A host that registered its own messages meanwhile keeps them.
-        if (!locales.has(language)) locales.set(language, messages);
+        shippedLoaded.set(language, messages);
+        rebuild(language);
       })
       .catch(() => {})
       .finally(() => loading.delete(language));
@@ -41,12 +58,44 @@ const connected = new Set<ReactiveControllerHost>();
 let observer: MutationObserver | undefined;
 
 /**
- * Adds or replaces the messages of a language (`de`, `pt-BR`…). Elements already on the page re-render in it.
- * A region tag falls back to its language, then to English.
+ * Adds or replaces the messages of a language (`de`, `pt-BR`…), whole or in part (see `LocaleMessages`). Elements
+ * already on the page re-render in it. A region tag falls back to its language, then to English.
  */
-export function registerLocale(tag: string, messages: Messages): void {
-  locales.set(tag.toLowerCase(), messages);
+export function registerLocale(tag: string, messages: LocaleMessages): void {
+  const lower = tag.toLowerCase();
+  hostParts.set(lower, messages);
+  rebuild(lower.split('-')[0]!);
   for (const host of connected) host.requestUpdate();
+}
+
+/** Merges again the entries of a language and of its regions, after a part of them changed. */
+function rebuild(language: string): void {
+  // A language neither given parts nor shipped may still have been registered whole by another copy of the kit.
+  const known = hostParts.has(language) || shippedLoaded.has(language);
+  const base = known
+    ? withParts(shippedLoaded.get(language) ?? en, hostParts.get(language))
+    : (locales.get(language) ?? en);
+  if (known) locales.set(language, base);
+  for (const [tag, parts] of hostParts) {
+    if (tag.startsWith(`${language}-`)) locales.set(tag, withParts(base, parts));
+  }
+}
+
+/** `messages` with `parts` laid over them, nested groups (`status`, `columns`…) key by key. */
+function withParts<T>(messages: T, parts: MessagesPart<NoInfer<T>> | undefined): T {
+  if (parts === undefined) return messages;
+  const merged = { ...messages } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(parts as Record<string, unknown>)) {
+    if (value === undefined) continue;
+    const current = merged[key];
+    const isGroup = isPlainObject(value) && isPlainObject(current);
+    merged[key] = isGroup ? withParts(current, value) : value;
+  }
+  return merged as T;
+}
+
+function isPlainObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The messages for a BCP 47 tag: exact, then its language, then English. */

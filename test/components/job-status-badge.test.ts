@@ -81,6 +81,17 @@ describe('<job-status-badge>', () => {
     expect(text(element)).to.contain('2 Fehler');
   });
 
+  it('takes part of a language from registerLocale(): the rest comes from the shipped language, else English', async () => {
+    registerLocale('nl', { status: { failed: 'Mislukt' } });
+    const dutch = await badge(html`<job-status-badge lang="nl" status="failed" errors="2"></job-status-badge>`);
+    expect(text(dutch)).to.contain('Mislukt');
+    expect(text(dutch)).to.contain('2 errors');
+    registerLocale('fr-CA', { status: { failed: 'Raté' } });
+    const canadian = await badge(html`<job-status-badge lang="fr-CA" status="failed" errors="2"></job-status-badge>`);
+    await until(() => text(canadian).includes('2 erreurs'), 'the rest of fr-CA did not come from the shipped French');
+    expect(text(canadian)).to.contain('Raté');
+  });
+
   it('turns dark with theme="dark" or under a [data-theme="dark"] ancestor, and stays light with theme="light"', async () => {
     const background = (element: JobStatusBadge) =>
       getComputedStyle(element.shadowRoot!.querySelector('[part="base"]')!).backgroundColor;

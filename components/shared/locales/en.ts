@@ -1,6 +1,6 @@
 import type { BulkAction, KnownJobStatus } from '../../../sdk/index.js';
 
-/** Every string the elements show. `fr` and any locale passed to `registerLocale()` must satisfy it. */
+/** Every string the elements show. `fr` must give them all; `registerLocale()` takes any part of them. */
 export interface Messages {
   status: Record<KnownJobStatus, string>;
   warnings: (count: number) => string;
