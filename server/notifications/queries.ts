@@ -54,6 +54,12 @@ from notifications n
 cross join lateral unnest(n.job_ids, n.job_types, n.statuses, n.warnings, n.errors, n.ended_ats, n.read_ats)
   with ordinality as u(job_id, job_type, status, warnings, errors, ended_at, read_at, position)`;
 
+/**
+ * A deleted job's notification is left in its row (its arrays hold the other jobs that ended with it) but no longer
+ * shown or counted: its link would only answer 404.
+ */
+const jobStillThere = `exists (select 1 from jobs j where j.id = u.job_id)`;
+
 /** A user's notifications, newest first, after the notification `beforeId` (keyset on the ID). */
 export async function listNotifications(
   db: Queryable,
@@ -65,6 +71,7 @@ export async function listNotifications(
 where n.user_id = $1::text
   and ($2::boolean is not true or (n.unread > 0 and u.read_at is null))
   and ($3::bigint is null or (n.id <= $3::bigint / ${stride} and n.id * ${stride} + u.position < $3::bigint))
+  and ${jobStillThere}
 order by n.id desc, u.position desc
 limit $4::int`,
     [userId, page.unreadOnly, page.beforeId, page.limit],
@@ -74,7 +81,10 @@ limit $4::int`,
 
 export async function countUnread(db: Queryable, userId: string): Promise<number> {
   const { rows } = await db.query<{ count: number }>(
-    `select coalesce(sum(unread), 0)::int as count from notifications where user_id = $1::text`,
+    `
+select count(*)::int as count
+from notifications n cross join lateral unnest(n.job_ids, n.read_ats) as u(job_id, read_at)
+where n.user_id = $1::text and n.unread > 0 and u.read_at is null and ${jobStillThere}`,
     [userId],
   );
   return rows[0]?.count ?? 0;
@@ -102,14 +112,16 @@ export async function markAllRead(db: Queryable, userId: string): Promise<number
   const { rows } = await db.query<{ marked: number }>(
     `
 with target as (
-  select id, unread from notifications where user_id = $1::text and unread > 0 for update
+  select id, job_ids, read_ats from notifications where user_id = $1::text and unread > 0 for update
 ), updated as (
   update notifications n
   set read_ats = array(select coalesce(r, now()) from unnest(n.read_ats) with ordinality as a(r, i) order by i),
     unread = 0
   from target t
   where n.id = t.id
-  returning t.unread
+  returning (
+    select count(*) from unnest(t.job_ids, t.read_ats) as u(job_id, read_at) where u.read_at is null and ${jobStillThere}
+  ) as unread
 )
 select coalesce(sum(unread), 0)::int as marked from updated`,
     [userId],

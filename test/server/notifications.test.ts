@@ -6,6 +6,7 @@ import { enqueueJob } from '../../server/queue/enqueue.js';
 import { startWorker, type Worker } from '../../server/queue/worker.js';
 import { dbKinds, openTestDb } from '../support/db.js';
 import { bearer, jobType, type LiveWorld, liveWorld, type UserName } from './events-support.js';
+import { waitFor } from './queue/helpers.js';
 
 interface Page {
   items: { id: string; jobId: string; status: string; readAt: string | null; typeLabel: string; errors: number }[];
@@ -119,6 +120,21 @@ for (const kind of dbKinds) {
       assert.deepEqual((await post('alice', '/read')).body, { marked: 2 });
       assert.equal((await get('alice')).body.unread, 0);
       assert.deepEqual((await post('alice', '/read')).body, { marked: 0 });
+    });
+
+    test('a deleted job’s notification is no longer listed or counted', async () => {
+      await enqueueJob(db, { type: 'quick', userId: 'bob', userName: 'bob', locale: 'en' });
+      await waitFor(async () => (await get('bob')).body.unread === 2);
+      const deleted = await world.fetch(`http://localhost/api/jobs/${jobs.bobs}`, {
+        method: 'DELETE',
+        headers: bearer('bob'),
+      });
+      assert.equal(deleted.status, 204);
+      const after = (await get('bob')).body;
+      assert.equal(after.unread, 1);
+      assert.equal(after.items.length, 1);
+      assert.notEqual(after.items[0]!.jobId, jobs.bobs);
+      assert.deepEqual((await post('bob', '/read')).body, { marked: 1 });
     });
 
     test('a malformed ID or an unknown query parameter is a 400 the contract declares', async () => {
