@@ -28,23 +28,32 @@ export const maxPrice = 9_999_999_999.99;
 const maxStock = 2_147_483_647;
 const requiredColumns = ['sku', 'name', 'price'];
 
-/** Checks one CSV record; returns the product or why it is refused. */
-export function checkProductRecord(record: Record<string, string>): ProductRow | string {
+/** Checks one CSV record; returns the product, or every reason it is refused (one per field). */
+export function checkProductRecord(record: Record<string, string | undefined>): ProductRow | string[] {
+  const problems: string[] = [];
   const sku = record.sku?.trim() ?? '';
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(sku))
-    return sku ? 'SKU has characters that are not allowed' : 'SKU is missing';
+    problems.push(sku ? 'SKU has characters that are not allowed' : 'SKU is missing');
   const name = record.name?.trim() ?? '';
-  if (!name) return 'Name is missing';
-  // Plain decimals only: Number() would also take "0x10", "1e3" or "Infinity", and round "0.001" to nothing.
+  if (!name) problems.push('Name is missing');
   const price = record.price?.trim() ?? '';
+  const priceProblem = checkPrice(price);
+  if (priceProblem) problems.push(priceProblem);
+  const stock = record.stock?.trim() || '0';
+  if (!/^\d+$/.test(stock)) problems.push('Stock is not a whole number ≥ 0');
+  else if (Number(stock) > maxStock) problems.push(`Stock is over ${maxStock}`);
+  if (problems.length > 0) return problems;
+  return { sku, name, price: Number(price), stock: Number(stock), category: record.category?.trim() ?? '' };
+}
+
+function checkPrice(price: string): string | null {
+  if (!price) return 'Price is missing';
   if (/^-\d/.test(price)) return 'Price is negative';
+  // Plain decimals only: Number() would also take "0x10", "1e3" or "Infinity", and round "0.001" to nothing.
   if (!/^\d+(\.\d+)?$/.test(price)) return 'Price is not a number';
   if (!/^\d+(\.\d{1,2})?$/.test(price)) return 'Price has more than 2 decimals';
   if (Number(price) > maxPrice) return `Price is over ${maxPrice}`;
-  const stock = record.stock?.trim() || '0';
-  if (!/^\d+$/.test(stock)) return 'Stock is not a whole number ≥ 0';
-  if (Number(stock) > maxStock) return `Stock is over ${maxStock}`;
-  return { sku, name, price: Number(price), stock: Number(stock), category: record.category?.trim() ?? '' };
+  return null;
 }
 
 /** Returns the SKUs written: in create-only mode, those that existed are left alone and not returned. */
@@ -141,12 +150,15 @@ export function productImport(db: Queryable): JobTypeDefinition<ProductImportPar
         // As a spreadsheet numbers it: the header is row 1, and a blank line is a row too.
         const row = info.records + 1 + info.empty_lines;
         const checked = checkProductRecord(record);
-        const earlier = typeof checked === 'string' ? undefined : rowOfSku.get(checked.sku);
-        const refusal = earlier === undefined ? checked : `SKU already on row ${earlier}`;
-        if (typeof refusal === 'string') {
+        const earlier = Array.isArray(checked) ? undefined : rowOfSku.get(checked.sku);
+        const refusal = earlier === undefined ? checked : [`SKU already on row ${earlier}`];
+        if (Array.isArray(refusal)) {
+          const fields = Object.values(record).filter((value) => value !== undefined).length;
+          // A short row reads as missing fields; saying so points at the likely cause (a comma too few, a cut line).
+          if (fields < header.length) refusal.unshift(`The row has ${fields} of the header's ${header.length} columns`);
           job.count('skipped');
           // The row number last: a column named "row" must not hide it.
-          await job.warn(refusal, Object.assign({ row }, record, { row }));
+          await job.warn(refusal.join('; '), Object.assign({ row }, record, { row }));
         } else {
           valid.push({ product: refusal, row });
           rowOfSku.set(refusal.sku, row);

@@ -190,10 +190,12 @@ for (const kind of dbKinds) {
         'OK-1,"Fine, with a comma",10.5,,misc,e',
         'OK-1,Twice,11,1,misc,f',
         'NEG-1,Negative,-3,1,misc,g',
+        'XX-1,Both wrong,-3,abc,misc,h',
+        'SHORT-1,Short',
       ].join('\r\n');
       const job = await run('alice', 'product-import', { file });
       assert.equal(job.status, 'succeeded', job.errorMessage);
-      assert.deepEqual(job.counters, { read: 7, written: 1, skipped: 6 });
+      assert.deepEqual(job.counters, { read: 9, written: 1, skipped: 8 });
       assert.deepEqual(await warningsOf(job.id), [
         [2, 'Price is not a number'],
         [4, 'Price is over 9999999999.99'],
@@ -201,8 +203,10 @@ for (const kind of dbKinds) {
         [6, 'Price has more than 2 decimals'],
         [8, 'SKU already on row 7'],
         [9, 'Price is negative'],
+        [10, 'Price is negative; Stock is not a whole number ≥ 0'],
+        [11, "The row has 2 of the header's 6 columns; Price is missing"],
       ]);
-      assert.equal(job.warnings, 6);
+      assert.equal(job.warnings, 8);
     });
 
     it('refuses a file whose header is wrong, or that has no rows, with one clear error', async () => {
