@@ -15,15 +15,22 @@ export interface LaunchForm {
 
 /** Launches and follows the job; a refusal (validation, permissions) is shown in the form's alert region. */
 export async function launchFromForm({ form, type, params, notifyByEmail = false }: LaunchForm): Promise<void> {
+  // A second submit while the launch is on its way is ignored. The button is not disabled: a disabled button loses
+  // focus, and the dialog would then give it back to the page's body instead of the button when it closes.
+  if (launching.has(form)) return;
   const alert = form.querySelector<HTMLElement>('[role="alert"]');
   const submit = form.querySelector<HTMLButtonElement>('button[type="submit"]');
   if (alert) alert.textContent = '';
-  if (submit) submit.disabled = true;
+  launching.add(form);
+  submit?.setAttribute('aria-disabled', 'true');
   try {
     await launchAndFollow(type, params, { notifyByEmail, reportUrl: reportPathTemplate });
   } catch (error) {
     if (alert) alert.textContent = `${t('launchFailed')} ${(error as Error).message}`;
   } finally {
-    if (submit) submit.disabled = false;
+    launching.delete(form);
+    submit?.removeAttribute('aria-disabled');
   }
 }
+
+const launching = new WeakSet<HTMLFormElement>();

@@ -127,10 +127,14 @@ describe('the demo app, end to end (PostgreSQL)', () => {
       const dialogText = await shadowText(page, 'job-progress-dialog');
       assert.match(dialogText, /catalogue\.csv/, 'the dialog shows the options the user chose');
 
-      // Closing the dialog leaves the job running: the dialog has no cancel.
+      // Closing the dialog leaves the job running: the dialog has no cancel. Focus goes back to the launch button.
       assert.doesNotMatch(dialogText, /\bCancel\b/);
-      await page.evaluate(() =>
-        (document.querySelector('job-progress-dialog') as HTMLElement & { close(): void }).close(),
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => !document.querySelector('job-progress-dialog'));
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.matches('#import-form button[type=submit]')),
+        true,
+        'focus went back to the launch button',
       );
       const afterClose = await demo.api('alice').getJob(jobId);
       assert.equal(afterClose.status, 'running', 'closing the dialog stopped the job');
@@ -182,6 +186,34 @@ describe('the demo app, end to end (PostgreSQL)', () => {
       { timeout: 20_000 },
       badRows.map((bad) => bad.reason),
     );
+    assert.deepEqual(problems, []);
+  });
+
+  test('the import page shortens a file name too long for the import and refuses a file too large, saying its limit', async () => {
+    const { page, problems } = await open('alice', '/imports/new');
+    const longName = join(scratch, `${'very-long-catalogue-name-'.repeat(9)}.csv`);
+    await writeFile(longName, catalogueCsv(0));
+    const input = await page.waitForSelector('#import-form input[type=file]');
+    await input!.uploadFile(longName);
+    await page.click('#import-form button[type=submit]');
+    await page.waitForSelector('job-progress-dialog');
+    const jobId = await page.$eval(
+      'job-progress-dialog',
+      (dialog) => (dialog as HTMLElement & { jobId: string }).jobId,
+    );
+    const { fileName } = (await demo.api('alice').getJob(jobId)).params as { fileName: string };
+    assert.ok(fileName.length <= 200 && fileName.endsWith('….csv'), fileName);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('job-progress-dialog'));
+
+    const tooLarge = join(scratch, 'too-large.csv');
+    await writeFile(tooLarge, `sku,name,price\n${'A,b,1\n'.repeat(150_001)}`);
+    await input!.uploadFile(tooLarge);
+    await page.click('#import-form button[type=submit]');
+    await page.waitForFunction(() =>
+      /at most 900,000 characters/.test(document.querySelector('#import-form [role=alert]')?.textContent ?? ''),
+    );
+    assert.equal(await page.$('job-progress-dialog'), null, 'nothing was launched');
     assert.deepEqual(problems, []);
   });
 

@@ -14,6 +14,17 @@ RG-400,Wool rug,149.00,6,Textiles
 
 let sampleUrl: string | undefined;
 
+/** The product import's limits (its paramsSchema in server/jobs/productImport.ts). */
+const maxFileCharacters = 900_000;
+const maxFileNameLength = 200;
+
+/** A name the import takes: a long one keeps its start and its extension. */
+function shortenedFileName(name: string): string {
+  if (name.length <= maxFileNameLength) return name;
+  const extension = /\.[^.]{1,10}$/.exec(name)?.[0] ?? '';
+  return `${name.slice(0, maxFileNameLength - extension.length - 1)}…${extension}`;
+}
+
 async function submit(event: SubmitEvent): Promise<void> {
   event.preventDefault();
   const form = event.currentTarget as HTMLFormElement;
@@ -23,11 +34,16 @@ async function submit(event: SubmitEvent): Promise<void> {
     form.querySelector('[role="alert"]')!.textContent = t('noFile');
     return;
   }
+  // The file is read in the browser and sent as a parameter; the server keeps it with the job as an input file.
+  const content = await file.text();
+  if (content.length > maxFileCharacters) {
+    form.querySelector('[role="alert"]')!.textContent = t('fileTooLarge');
+    return;
+  }
   await launchFromForm({
     form,
     type: 'product-import',
-    // The file is read in the browser and sent as a parameter; the server keeps it with the job as an input file.
-    params: { file: await file.text(), fileName: file.name, mode: data.get('mode') },
+    params: { file: content, fileName: shortenedFileName(file.name), mode: data.get('mode') },
     notifyByEmail: data.get('notify') === 'on',
   });
 }
@@ -45,7 +61,9 @@ export function importPage() {
         <span>${t('csvFile')}</span>
         <input type="file" name="file" accept=".csv,text/csv" required />
       </label>
-      <p class="hint"><a href=${sampleUrl} download="products-sample.csv">${t('downloadSample')}</a></p>
+      <p class="hint">
+        ${t('fileLimit')} <a href=${sampleUrl} download="products-sample.csv">${t('downloadSample')}</a>
+      </p>
       <label class="field">
         <span>${t('mode')}</span>
         <select name="mode">
