@@ -1,6 +1,6 @@
 /**
- * Prints what the SDK costs a browser: `sdk/index.ts` bundled with every dependency (openapi-fetch,
- * eventsource-parser, exponential-backoff), as ESM for the browser, raw / minified / minified + gzip.
+ * Prints what the SDK costs a browser: `sdk/index.ts` bundled with every dependency (openapi-fetch and
+ * eventsource-parser), as ESM for the browser, raw / minified / minified + gzip.
  *
  * Run with `npm run size`.
  */
