@@ -5,6 +5,7 @@
  */
 import '../../components/index.js';
 import { html, render } from 'lit';
+import { registerCounterLabels } from './counters.js';
 import { type Language, language, t, translateShell } from './i18n.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { importPage } from './pages/import.js';
@@ -113,6 +114,7 @@ function fillUserSwitcher(): void {
 }
 
 async function start(): Promise<void> {
+  registerCounterLabels();
   users = await loadDemoUsers();
   fillUserSwitcher();
   const storedTheme = localStorage.getItem('northwind-theme');

@@ -76,12 +76,13 @@ export function toJob(row: JobListRow, view: ViewContext): Job {
   };
 }
 
-function display(value: unknown, schema: Record<string, unknown>): string {
-  if (Array.isArray(value)) return value.map((item) => display(item, {})).join(', ');
+/** `translate` gives a schema title in the response's language (JobTypeRegistry.titleIn). */
+function display(value: unknown, schema: Record<string, unknown>, translate: (title: string) => string): string {
+  if (Array.isArray(value)) return value.map((item) => display(item, {}, translate)).join(', ');
   if (value !== null && typeof value === 'object') return JSON.stringify(value);
   // An enum offered as `oneOf: [{ const, title }]` shows its title, as the launch screen did.
   const choice = (schema.oneOf as { const?: unknown; title?: string }[] | undefined)?.find((c) => c.const === value);
-  return choice?.title ?? String(value);
+  return typeof choice?.title === 'string' ? translate(choice.title) : String(value);
 }
 
 export function toJobDetail(row: JobRow, view: ViewContext): JobDetail {
@@ -98,12 +99,13 @@ export function toJobDetail(row: JobRow, view: ViewContext): JobDetail {
   const params = known ? Object.fromEntries(Object.entries(given).filter(([name]) => shown(name))) : {};
   // An uploaded file's param already shows its file name; the `<name>Name` sibling would repeat it.
   const fileNames = new Set(specs.filter((p) => p.fileType).map((p) => `${p.name}Name`));
+  const translate = view.registry.titleIn(row.type, view.locale);
   const options: SelectedOption[] = specs
     .filter((p) => given[p.name] !== undefined && !fileNames.has(p.name))
     .map((p) => ({
       name: p.name,
-      label: p.title,
-      value: p.sensitive ? masked : display(given[p.name], p.schema),
+      label: translate(p.title),
+      value: p.sensitive ? masked : display(given[p.name], p.schema, translate),
     }));
   const launchUrl = view.registry.get(row.type)?.launchUrl;
   return {

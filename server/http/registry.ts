@@ -1,12 +1,12 @@
 /**
- * The job types an app runs, with what the API derives from them: localised labels, the compiled params
- * validator, which params are sensitive (`writeOnly`) or uploaded files (`contentMediaType`), and which types a
+ * The job types an app runs, with what the API derives from them: localised labels and param titles, the compiled
+ * params validator, which params are sensitive (`writeOnly`) or uploaded files (`contentMediaType`), and which types a
  * free-text search means.
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { JobTypeDefinition, JsonObject } from '../queue/types.js';
 import type { ParamMatch, TextMatches } from '../store/jobFilters.js';
-import type { Locale } from './locale.js';
+import { type Locale, locales } from './locale.js';
 import { type SchemaProblem, schemaProblems } from './schemaErrors.js';
 import { addStorableFormats } from './storable.js';
 
@@ -31,6 +31,7 @@ export class JobTypeRegistry {
       this.#types.set(definition.type, definition);
       // Compiling up front turns a broken paramsSchema into a start-up error rather than a 500 on launch.
       this.#validators.set(definition.type, this.#ajv.compile(definition.paramsSchema));
+      checkTitleTranslations(definition);
     }
   }
 
@@ -44,6 +45,22 @@ export class JobTypeRegistry {
 
   label(type: string, locale: Locale): string {
     return this.#types.get(type)?.label[locale] ?? type;
+  }
+
+  /**
+   * Gives a title of a type's paramsSchema (a param's or a `oneOf` choice's) as `locale` shows it: its translation
+   * from the type's `titles`, else the title itself.
+   */
+  titleIn(type: string, locale: Locale): (title: string) => string {
+    const translations = locale === 'en' ? undefined : this.#types.get(type)?.titles?.[locale];
+    // Own keys only: a title such as "constructor" must not find what every object inherits.
+    return (title) => (translations && Object.hasOwn(translations, title) ? translations[title]! : title);
+  }
+
+  /** A type's paramsSchema with its titles in `locale`, for a launch form's labels (in English, the schema itself). */
+  paramsSchema(type: string, locale: Locale): JsonObject {
+    const schema = this.#types.get(type)?.paramsSchema ?? {};
+    return locale === 'en' ? schema : (mapTitles(schema, this.titleIn(type, locale)) as JsonObject);
   }
 
   /**
@@ -116,8 +133,8 @@ export class JobTypeRegistry {
   /**
    * What a free-text search finds in the job types' own texts rather than in the jobs: the types whose label (in
    * any language) contains `text`, and conditions on a job's params, as its options show them: it has a param whose
-   * title contains `text`, or a param set to a choice whose title does (`oneOf: [{ const, title }]`; not for a
-   * sensitive param, whose value is never shown).
+   * title (in any language) contains `text`, or a param set to a choice whose title does (`oneOf: [{ const, title }]`;
+   * not for a sensitive param, whose value is never shown).
    */
   textMatches(text: string): TextMatches {
     const needle = text.toLowerCase();
@@ -125,18 +142,21 @@ export class JobTypeRegistry {
     const types = this.all()
       .filter((t) => Object.values(t.label).some(matches))
       .map((t) => t.type);
-    const params = this.all().flatMap((t) =>
-      this.params(t.type).flatMap((p): ParamMatch[] => {
-        const found: ParamMatch[] = matches(p.title) ? [{ type: t.type, has: p.name }] : [];
+    const params = this.all().flatMap((t) => {
+      const translations = locales.map((locale) => this.titleIn(t.type, locale));
+      const inAnyLanguage = (title: unknown) =>
+        typeof title === 'string' && translations.some((translate) => matches(translate(title)));
+      return this.params(t.type).flatMap((p): ParamMatch[] => {
+        const found: ParamMatch[] = inAnyLanguage(p.title) ? [{ type: t.type, has: p.name }] : [];
         if (p.sensitive) return found;
         for (const choice of (p.schema.oneOf ?? []) as JsonObject[]) {
-          if ('const' in choice && matches(choice.title)) {
+          if ('const' in choice && inAnyLanguage(choice.title)) {
             found.push({ type: t.type, contains: { [p.name]: choice.const } });
           }
         }
         return found;
-      }),
-    );
+      });
+    });
     return { types, params };
   }
 }
@@ -177,4 +197,46 @@ function findAnchor(node: unknown, anchor: string): unknown {
     if (found !== undefined) return found;
   }
   return undefined;
+}
+
+/** Keywords whose value is a param value (data), not a schema: a `title` inside one is no title. */
+const dataKeywords = new Set(['const', 'enum', 'default', 'examples']);
+/** Keywords whose value maps names (of params, definitions…) to schemas: a name there is no keyword. */
+const namedSchemas = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
+
+/** A copy of `schema` with every `title` passed through `translate`, at any depth. */
+function mapTitles(schema: unknown, translate: (title: string) => string): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => mapTitles(item, translate));
+  if (typeof schema !== 'object' || schema === null) return schema;
+  return Object.fromEntries(
+    Object.entries(schema).map(([keyword, value]) => {
+      if (keyword === 'title' && typeof value === 'string') return [keyword, translate(value)];
+      if (dataKeywords.has(keyword)) return [keyword, value];
+      if (namedSchemas.has(keyword) && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        return [keyword, Object.fromEntries(Object.entries(value).map(([name, s]) => [name, mapTitles(s, translate)]))];
+      }
+      return [keyword, mapTitles(value, translate)];
+    }),
+  );
+}
+
+/**
+ * Refuses a translation keyed by no title of the schema: most likely the English title was reworded and its
+ * translations not, which would leave that title English without a word said.
+ */
+function checkTitleTranslations(definition: JobTypeDefinition): void {
+  const titles = new Set<string>();
+  // Walked as a translation would walk it, so a title counts exactly where one would be translated.
+  mapTitles(definition.paramsSchema, (title) => {
+    titles.add(title);
+    return title;
+  });
+  for (const [locale, translations] of Object.entries(definition.titles ?? {})) {
+    const unknown = Object.keys(translations ?? {}).filter((title) => !titles.has(title));
+    if (unknown.length > 0) {
+      throw new Error(
+        `Job type ${definition.type} translates titles its paramsSchema does not have (${locale}): ${unknown.join(', ')}`,
+      );
+    }
+  }
 }

@@ -1,5 +1,6 @@
 /** Mass edit (both seeds): changes the price of every product of a category by a percentage, in batches. */
 import type { Queryable } from '../db/types.js';
+import { type Locale, pickLocale } from '../http/locale.js';
 import type { JobTypeDefinition } from '../queue/types.js';
 import { maxPrice } from './productImport.js';
 
@@ -9,6 +10,27 @@ export interface MassEditParams extends Record<string, unknown> {
 }
 
 const batchSize = 50;
+
+/** What the handler writes (step labels, progress, warnings), in the language of its job's user. */
+const en = {
+  selectStep: 'Select products',
+  updateStep: 'Update prices',
+  priceTooHigh: `The new price would pass ${maxPrice}; left unchanged`,
+  updatedSoFar: (done: number, total: number) => `Updated ${done} of ${total} products`,
+  noMatch: 'No product matched',
+  updated: (total: number) => `Updated ${total} products`,
+};
+const texts: Record<Locale, typeof en> = {
+  en,
+  fr: {
+    selectStep: 'Sélectionner les produits',
+    updateStep: 'Mettre à jour les prix',
+    priceTooHigh: `Le nouveau prix dépasserait ${maxPrice.toLocaleString('fr-FR')} ; prix inchangé`,
+    updatedSoFar: (done, total) => `Produits mis à jour : ${done} sur ${total}`,
+    noMatch: 'Aucun produit ne correspond',
+    updated: (total) => `Produits mis à jour : ${total}`,
+  },
+};
 
 /**
  * Changes the price of the listed products that still exist; returns each with its old and new price and whether it
@@ -51,17 +73,19 @@ export function massEdit(db: Queryable): JobTypeDefinition<MassEditParams> {
         priceChangePercent: { type: 'number', title: 'Price change (%)', minimum: -90, maximum: 500 },
       },
     },
+    titles: { fr: { Category: 'Catégorie', 'Price change (%)': 'Variation de prix (%)' } },
     interruptible: true,
     requeueable: true,
     async handler(job) {
       const { category = null, priceChangePercent } = job.params;
-      await job.step('select', 'Select products');
+      const text = texts[pickLocale(job.locale)];
+      await job.step('select', text.selectStep);
       const { rows } = await db.query<{ sku: string }>(
         `select sku from demo_products where ($1::text is null or category = $1::text) order by sku`,
         [category],
       );
       job.count('read', rows.length);
-      await job.step('update', 'Update prices');
+      await job.step('update', text.updateStep);
       for (let start = 0; start < rows.length; start += batchSize) {
         job.signal.throwIfAborted();
         const skus = rows.slice(start, start + batchSize).map((row) => row.sku);
@@ -72,16 +96,16 @@ export function massEdit(db: Queryable): JobTypeDefinition<MassEditParams> {
         if (written.length < skus.length) job.count('skipped', skus.length - written.length);
         for (const change of changes) {
           if (change.written) continue;
-          await job.warn(`The new price would pass ${maxPrice}; left unchanged`, {
+          await job.warn(text.priceTooHigh, {
             sku: change.sku,
             price: change.price,
             newPrice: change.new_price,
           });
         }
-        job.progress(start + skus.length, rows.length, `Updated ${start + skus.length} of ${rows.length} products`);
+        job.progress(start + skus.length, rows.length, text.updatedSoFar(start + skus.length, rows.length));
       }
-      if (rows.length === 0) await job.warn('No product matched', { category });
-      job.progress(rows.length, rows.length, `Updated ${rows.length} products`);
+      if (rows.length === 0) await job.warn(text.noMatch, { category });
+      job.progress(rows.length, rows.length, text.updated(rows.length));
     },
   };
 }

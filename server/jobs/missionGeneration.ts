@@ -4,8 +4,9 @@
  * the mission. Seeded, so the same params give the same missions.
  */
 import { csvLine } from '../http/csv.js';
+import { type Locale, pickLocale } from '../http/locale.js';
 import type { JobTypeDefinition } from '../queue/types.js';
-import { planningPeriodParam } from './planningPeriod.js';
+import { planningPeriodParam, planningPeriodTitleFr } from './planningPeriod.js';
 import { seededRandom, yieldToEventLoop } from './random.js';
 
 export interface MissionParams extends Record<string, unknown> {
@@ -18,6 +19,25 @@ export interface MissionParams extends Record<string, unknown> {
 const skills = ['driving', 'forklift', 'first-aid', 'cashier', 'cleaning'];
 const missionsPerEmployeeDay = 2;
 const chunk = 200;
+
+/** What the handler writes (step labels, progress, warnings), in the language of its job's user. */
+const en = {
+  generateStep: 'Generate missions',
+  assignStep: 'Assign missions',
+  assignedSoFar: (done: number, total: number) => `Assigned ${done} of ${total} missions`,
+  nobodyFree: 'No qualified employee is free that day',
+  assigned: (periodId: string) => `Assigned the missions of ${periodId}`,
+};
+const texts: Record<Locale, typeof en> = {
+  en,
+  fr: {
+    generateStep: 'Générer les missions',
+    assignStep: 'Affecter les missions',
+    assignedSoFar: (done, total) => `Missions affectées : ${done} sur ${total}`,
+    nobodyFree: "Aucun employé qualifié n'est libre ce jour-là",
+    assigned: (periodId) => `Missions de ${periodId} affectées`,
+  },
+};
 
 export function missionGeneration(): JobTypeDefinition<MissionParams> {
   return {
@@ -35,12 +55,16 @@ export function missionGeneration(): JobTypeDefinition<MissionParams> {
         seed: { type: 'integer', title: 'Random seed', minimum: 0, maximum: 1_000_000, default: 1 },
       },
     },
+    titles: {
+      fr: { ...planningPeriodTitleFr, Missions: 'Missions', Employees: 'Employés', 'Random seed': 'Graine aléatoire' },
+    },
     interruptible: true,
     requeueable: true,
     async handler(job) {
       const { periodId, missions, employees, seed } = job.params;
       const random = seededRandom(seed);
-      await job.step('generate', 'Generate missions');
+      const text = texts[pickLocale(job.locale)];
+      await job.step('generate', text.generateStep);
       const days = 28;
       const staff = Array.from({ length: employees }, (_, index) => ({
         id: `E${index + 1}`,
@@ -53,12 +77,12 @@ export function missionGeneration(): JobTypeDefinition<MissionParams> {
         day: Math.floor(random() * days),
       }));
       job.count('generated', missions);
-      await job.step('assign', 'Assign missions');
+      await job.step('assign', text.assignStep);
       let csv = csvLine(['mission', 'day', 'skill', 'employee']);
       for (const [index, mission] of generated.entries()) {
         if (index % chunk === 0) {
           job.signal.throwIfAborted();
-          job.progress(index, missions, `Assigned ${index} of ${missions} missions`);
+          job.progress(index, missions, text.assignedSoFar(index, missions));
           await yieldToEventLoop();
         }
         const candidate = staff
@@ -69,7 +93,7 @@ export function missionGeneration(): JobTypeDefinition<MissionParams> {
           job.count('assigned');
         } else {
           job.count('unassigned');
-          await job.warn('No qualified employee is free that day', {
+          await job.warn(text.nobodyFree, {
             mission: mission.id,
             skill: mission.skill,
             day: mission.day + 1,
@@ -84,7 +108,7 @@ export function missionGeneration(): JobTypeDefinition<MissionParams> {
         contentType: 'text/csv',
         data: csv,
       });
-      job.progress(missions, missions, `Assigned the missions of ${periodId}`);
+      job.progress(missions, missions, text.assigned(periodId));
     },
   };
 }

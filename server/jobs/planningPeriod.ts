@@ -4,3 +4,6 @@ export const planningPeriodParam = {
   title: 'Planning period',
   pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$',
 };
+
+/** Its title in French, for the `titles` of the job types that take it. */
+export const planningPeriodTitleFr = { 'Planning period': 'Période de planification' };

@@ -5,6 +5,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { Queryable } from '../db/types.js';
+import { type Locale, pickLocale } from '../http/locale.js';
 import type { JobTypeDefinition } from '../queue/types.js';
 import { jobError } from './errors.js';
 
@@ -28,31 +29,100 @@ export const maxPrice = 9_999_999_999.99;
 const maxStock = 2_147_483_647;
 const requiredColumns = ['sku', 'name', 'price'];
 
-/** Checks one CSV record; returns the product, or every reason it is refused (one per field). */
-export function checkProductRecord(record: Record<string, string | undefined>): ProductRow | string[] {
+/** What the handler writes (step labels, progress, warnings, errors), in the language of its job's user. */
+const en = {
+  fileNotKept: 'The CSV file was not kept with the job.',
+  validateStep: 'Validate rows',
+  notCsv: (reason: string) => `The file is not valid CSV: ${reason}`,
+  empty: 'The file is empty.',
+  repeatedColumn: (name: string) => `The column "${name}" appears twice in the header.`,
+  missingColumns: (missing: string[], header: string[]) =>
+    `The header lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (it reads "${header.join(',')}").`,
+  separatedByCommas: ' Columns are separated by commas.',
+  noRows: 'The file has a header but no rows.',
+  skuNotAllowed: 'SKU has characters that are not allowed',
+  skuMissing: 'SKU is missing',
+  nameMissing: 'Name is missing',
+  stockNotWhole: 'Stock is not a whole number ≥ 0',
+  stockTooHigh: `Stock is over ${maxStock}`,
+  priceMissing: 'Price is missing',
+  priceNegative: 'Price is negative',
+  priceNotNumber: 'Price is not a number',
+  priceDecimals: 'Price has more than 2 decimals',
+  priceTooHigh: `Price is over ${maxPrice}`,
+  skuRepeated: (row: number) => `SKU already on row ${row}`,
+  shortRow: (fields: number, columns: number) => `The row has ${fields} of the header's ${columns} columns`,
+  checkedRow: (row: number) => `Checked row ${row}`,
+  noValidRows: 'No row of the file could be imported.',
+  writeStep: 'Write products',
+  skuExists: 'SKU exists already: create-only mode leaves it unchanged',
+  wroteSoFar: (done: number) => `Wrote ${done} products`,
+  imported: (written: number, rows: number) => `Imported ${written} of ${rows} rows`,
+};
+type Texts = typeof en;
+const texts: Record<Locale, Texts> = {
+  en,
+  fr: {
+    fileNotKept: "Le fichier CSV n'a pas été conservé avec le traitement.",
+    validateStep: 'Valider les lignes',
+    notCsv: (reason) => `Le fichier n'est pas un CSV valide : ${reason}`,
+    empty: 'Le fichier est vide.',
+    repeatedColumn: (name) => `La colonne « ${name} » figure deux fois dans l'en-tête.`,
+    missingColumns: (missing, header) =>
+      `Il manque à l'en-tête ${missing.length > 1 ? 'les colonnes' : 'la colonne'} ${missing.join(', ')} (il contient « ${header.join(',')} »).`,
+    separatedByCommas: ' Les colonnes sont séparées par des virgules.',
+    noRows: 'Le fichier a un en-tête mais aucune ligne.',
+    skuNotAllowed: 'Le SKU contient des caractères non autorisés',
+    skuMissing: 'Le SKU manque',
+    nameMissing: 'Le nom manque',
+    stockNotWhole: "Le stock n'est pas un nombre entier ≥ 0",
+    stockTooHigh: `Le stock dépasse ${maxStock.toLocaleString('fr-FR')}`,
+    priceMissing: 'Le prix manque',
+    priceNegative: 'Le prix est négatif',
+    priceNotNumber: "Le prix n'est pas un nombre",
+    priceDecimals: 'Le prix a plus de 2 décimales',
+    priceTooHigh: `Le prix dépasse ${maxPrice.toLocaleString('fr-FR')}`,
+    skuRepeated: (row) => `Le SKU figure déjà ligne ${row}`,
+    shortRow: (fields, columns) => `La ligne a ${fields} des ${columns} colonnes de l'en-tête`,
+    checkedRow: (row) => `Ligne ${row} vérifiée`,
+    noValidRows: "Aucune ligne du fichier n'a pu être importée.",
+    writeStep: 'Écrire les produits',
+    skuExists: 'Le SKU existe déjà : le mode « Créer seulement » le laisse inchangé',
+    wroteSoFar: (done) => `Produits écrits : ${done}`,
+    imported: (written, rows) => `Lignes importées : ${written} sur ${rows}`,
+  },
+};
+
+/**
+ * Checks one CSV record; returns the product, or every reason it is refused (one per field), in the language of
+ * `text` (English by default).
+ */
+export function checkProductRecord(
+  record: Record<string, string | undefined>,
+  text: Texts = en,
+): ProductRow | string[] {
   const problems: string[] = [];
   const sku = record.sku?.trim() ?? '';
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(sku))
-    problems.push(sku ? 'SKU has characters that are not allowed' : 'SKU is missing');
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(sku)) problems.push(sku ? text.skuNotAllowed : text.skuMissing);
   const name = record.name?.trim() ?? '';
-  if (!name) problems.push('Name is missing');
+  if (!name) problems.push(text.nameMissing);
   const price = record.price?.trim() ?? '';
-  const priceProblem = checkPrice(price);
+  const priceProblem = checkPrice(price, text);
   if (priceProblem) problems.push(priceProblem);
   const stock = record.stock?.trim() || '0';
-  if (!/^\d+$/.test(stock)) problems.push('Stock is not a whole number ≥ 0');
-  else if (Number(stock) > maxStock) problems.push(`Stock is over ${maxStock}`);
+  if (!/^\d+$/.test(stock)) problems.push(text.stockNotWhole);
+  else if (Number(stock) > maxStock) problems.push(text.stockTooHigh);
   if (problems.length > 0) return problems;
   return { sku, name, price: Number(price), stock: Number(stock), category: record.category?.trim() ?? '' };
 }
 
-function checkPrice(price: string): string | null {
-  if (!price) return 'Price is missing';
-  if (/^-\d/.test(price)) return 'Price is negative';
+function checkPrice(price: string, text: Texts): string | null {
+  if (!price) return text.priceMissing;
+  if (/^-\d/.test(price)) return text.priceNegative;
   // Plain decimals only: Number() would also take "0x10", "1e3" or "Infinity", and round "0.001" to nothing.
-  if (!/^\d+(\.\d+)?$/.test(price)) return 'Price is not a number';
-  if (!/^\d+(\.\d{1,2})?$/.test(price)) return 'Price has more than 2 decimals';
-  if (Number(price) > maxPrice) return `Price is over ${maxPrice}`;
+  if (!/^\d+(\.\d+)?$/.test(price)) return text.priceNotNumber;
+  if (!/^\d+(\.\d{1,2})?$/.test(price)) return text.priceDecimals;
+  if (Number(price) > maxPrice) return text.priceTooHigh;
   return null;
 }
 
@@ -76,13 +146,13 @@ returning sku`,
 }
 
 /** The columns the file lacks or repeats, said once for the whole file rather than once per row. */
-function headerProblem(header: string[]): string | null {
+function headerProblem(header: string[], text: Texts): string | null {
   const repeated = header.find((name, index) => name !== '' && header.indexOf(name) !== index);
-  if (repeated) return `The column "${repeated}" appears twice in the header.`;
+  if (repeated) return text.repeatedColumn(repeated);
   const missing = requiredColumns.filter((name) => !header.includes(name));
   if (missing.length === 0) return null;
-  const separator = header.length === 1 && /[;\t|]/.test(header[0] ?? '') ? ' Columns are separated by commas.' : '';
-  return `The header lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (it reads "${header.join(',')}").${separator}`;
+  const separator = header.length === 1 && /[;\t|]/.test(header[0] ?? '') ? text.separatedByCommas : '';
+  return text.missingColumns(missing, header) + separator;
 }
 
 export function productImport(db: Queryable): JobTypeDefinition<ProductImportParams> {
@@ -114,13 +184,23 @@ export function productImport(db: Queryable): JobTypeDefinition<ProductImportPar
         },
       },
     },
+    titles: {
+      fr: {
+        'CSV file': 'Fichier CSV',
+        'File name': 'Nom du fichier',
+        Mode: 'Mode',
+        'Create and update': 'Créer et mettre à jour',
+        'Create only': 'Créer seulement',
+      },
+    },
     interruptible: true,
     requeueable: true,
     launchUrl: '/imports/new?from={jobId}',
     async handler(job) {
+      const text = texts[pickLocale(job.locale)];
       const content = await job.readArtifact('file');
-      if (!content) throw jobError('input_missing', 'The CSV file was not kept with the job.');
-      await job.step('validate', 'Validate rows');
+      if (!content) throw jobError('input_missing', text.fileNotKept);
+      await job.step('validate', text.validateStep);
       let header: string[] = [];
       let parsed: { record: Record<string, string>; info: { records: number; empty_lines: number } }[];
       try {
@@ -135,12 +215,12 @@ export function productImport(db: Queryable): JobTypeDefinition<ProductImportPar
           info: true,
         });
       } catch (error) {
-        throw jobError('invalid_csv', `The file is not valid CSV: ${(error as Error).message}`);
+        throw jobError('invalid_csv', text.notCsv((error as Error).message));
       }
-      if (header.every((name) => name === '')) throw jobError('no_rows', 'The file is empty.');
-      const problem = headerProblem(header);
+      if (header.every((name) => name === '')) throw jobError('no_rows', text.empty);
+      const problem = headerProblem(header, text);
       if (problem) throw jobError('invalid_header', problem);
-      if (parsed.length === 0) throw jobError('no_rows', 'The file has a header but no rows.');
+      if (parsed.length === 0) throw jobError('no_rows', text.noRows);
       const valid: { product: ProductRow; row: number }[] = [];
       const rowOfSku = new Map<string, number>();
       const steps = parsed.length * 2;
@@ -149,13 +229,13 @@ export function productImport(db: Queryable): JobTypeDefinition<ProductImportPar
         job.count('read');
         // As a spreadsheet numbers it: the header is row 1, and a blank line is a row too.
         const row = info.records + 1 + info.empty_lines;
-        const checked = checkProductRecord(record);
+        const checked = checkProductRecord(record, text);
         const earlier = Array.isArray(checked) ? undefined : rowOfSku.get(checked.sku);
-        const refusal = earlier === undefined ? checked : [`SKU already on row ${earlier}`];
+        const refusal = earlier === undefined ? checked : [text.skuRepeated(earlier)];
         if (Array.isArray(refusal)) {
           const fields = Object.values(record).filter((value) => value !== undefined).length;
           // A short row reads as missing fields; saying so points at the likely cause (a comma too few, a cut line).
-          if (fields < header.length) refusal.unshift(`The row has ${fields} of the header's ${header.length} columns`);
+          if (fields < header.length) refusal.unshift(text.shortRow(fields, header.length));
           job.count('skipped');
           // The row number last: a column named "row" must not hide it.
           await job.warn(refusal.join('; '), Object.assign({ row }, record, { row }));
@@ -163,10 +243,10 @@ export function productImport(db: Queryable): JobTypeDefinition<ProductImportPar
           valid.push({ product: refusal, row });
           rowOfSku.set(refusal.sku, row);
         }
-        job.progress(index + 1, steps, `Checked row ${row}`);
+        job.progress(index + 1, steps, text.checkedRow(row));
       }
-      if (valid.length === 0) throw jobError('no_valid_rows', 'No row of the file could be imported.');
-      await job.step('write', 'Write products');
+      if (valid.length === 0) throw jobError('no_valid_rows', text.noValidRows);
+      await job.step('write', text.writeStep);
       let writtenInAll = 0;
       for (let start = 0; start < valid.length; start += batchSize) {
         job.signal.throwIfAborted();
@@ -181,11 +261,11 @@ export function productImport(db: Queryable): JobTypeDefinition<ProductImportPar
         for (const { product, row } of batch) {
           if (written.has(product.sku)) continue;
           job.count('skipped');
-          await job.warn('SKU exists already: create-only mode leaves it unchanged', { row, sku: product.sku });
+          await job.warn(text.skuExists, { row, sku: product.sku });
         }
-        job.progress(parsed.length + start + batch.length, steps, `Wrote ${start + batch.length} products`);
+        job.progress(parsed.length + start + batch.length, steps, text.wroteSoFar(start + batch.length));
       }
-      job.progress(steps, steps, `Imported ${writtenInAll} of ${parsed.length} rows`);
+      job.progress(steps, steps, text.imported(writtenInAll, parsed.length));
     },
   };
 }

@@ -4,8 +4,9 @@
  * the event loop between chunks, and stops as soon as it is interrupted.
  */
 import { csvLine } from '../http/csv.js';
+import { type Locale, pickLocale } from '../http/locale.js';
 import type { JobTypeDefinition } from '../queue/types.js';
-import { planningPeriodParam } from './planningPeriod.js';
+import { planningPeriodParam, planningPeriodTitleFr } from './planningPeriod.js';
 import { seededRandom, yieldToEventLoop } from './random.js';
 
 export interface ScheduleParams extends Record<string, unknown> {
@@ -17,6 +18,26 @@ export interface ScheduleParams extends Record<string, unknown> {
 const shiftsPerDay = 3;
 const shiftHours = 8;
 const movesPerChunk = 2_000;
+
+/** What the handler writes (step labels, progress, its closing note), in the language of its job's user. */
+const en = {
+  optimiseStep: 'Optimise the schedule',
+  costSoFar: (now: number, start: number) => `Cost ${now.toFixed(1)} (from ${start.toFixed(1)})`,
+  saveStep: 'Save the schedule',
+  costChange: (start: number, end: number) => `Cost went from ${start.toFixed(1)} to ${end.toFixed(1)}`,
+  done: (end: number) => `Done: cost ${end.toFixed(1)}`,
+};
+const frCost = (cost: number) => cost.toLocaleString('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const texts: Record<Locale, typeof en> = {
+  en,
+  fr: {
+    optimiseStep: 'Optimiser le planning',
+    costSoFar: (now, start) => `Coût ${frCost(now)} (au départ ${frCost(start)})`,
+    saveStep: 'Enregistrer le planning',
+    costChange: (start, end) => `Le coût est passé de ${frCost(start)} à ${frCost(end)}`,
+    done: (end) => `Terminé : coût ${frCost(end)}`,
+  },
+};
 
 /** Cost of an assignment: spread of hours between employees plus a penalty per night followed by a morning. */
 function cost(assignment: Int32Array, employees: number): number {
@@ -47,6 +68,9 @@ export function scheduleOptimisation(): JobTypeDefinition<ScheduleParams> {
         durationSeconds: { type: 'integer', title: 'Time budget (seconds)', minimum: 1, maximum: 120, default: 30 },
       },
     },
+    titles: {
+      fr: { ...planningPeriodTitleFr, Employees: 'Employés', 'Time budget (seconds)': 'Temps alloué (secondes)' },
+    },
     interruptible: true,
     requeueable: true,
     interruptGraceMs: 5_000,
@@ -55,7 +79,8 @@ export function scheduleOptimisation(): JobTypeDefinition<ScheduleParams> {
       const [year, month] = periodId.split('-').map(Number) as [number, number];
       const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
       const random = seededRandom(year * 100 + month);
-      await job.step('optimise', 'Optimise the schedule');
+      const text = texts[pickLocale(job.locale)];
+      await job.step('optimise', text.optimiseStep);
       const assignment = Int32Array.from({ length: days * shiftsPerDay }, () => Math.floor(random() * employees));
       let current = cost(assignment, employees);
       const startCost = current;
@@ -77,10 +102,10 @@ export function scheduleOptimisation(): JobTypeDefinition<ScheduleParams> {
         }
         job.count('iterations', movesPerChunk);
         const elapsed = Math.min(total, Math.floor((Date.now() - started) / 100));
-        job.progress(elapsed, total, `Cost ${current.toFixed(1)} (from ${startCost.toFixed(1)})`);
+        job.progress(elapsed, total, text.costSoFar(current, startCost));
         await yieldToEventLoop();
       }
-      await job.step('save', 'Save the schedule');
+      await job.step('save', text.saveStep);
       let csv = csvLine(['day', 'shift', 'employee']);
       assignment.forEach((employee, shift) => {
         csv += csvLine([
@@ -97,8 +122,8 @@ export function scheduleOptimisation(): JobTypeDefinition<ScheduleParams> {
         data: csv,
       });
       job.count('written', assignment.length);
-      await job.info(`Cost went from ${startCost.toFixed(1)} to ${current.toFixed(1)}`, { periodId });
-      job.progress(total, total, `Done: cost ${current.toFixed(1)}`);
+      await job.info(text.costChange(startCost, current), { periodId });
+      job.progress(total, total, text.done(current));
     },
   };
 }

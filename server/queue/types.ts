@@ -3,6 +3,7 @@
  * against these types; the worker runtime (`server/queue/worker.ts`) implements `JobContext`.
  */
 import type { components } from '../../sdk/generated/openapi.js';
+import type { Locale } from '../http/locale.js';
 
 export type JsonObject = Record<string, unknown>;
 export type MessageLevel = components['schemas']['MessageLevel'];
@@ -71,6 +72,15 @@ export interface JobTypeDefinition<Params extends JsonObject = JsonObject> {
    * of it, such as a token inside an object, the whole param).
    */
   paramsSchema: JsonObject;
+  /**
+   * The `paramsSchema`'s titles in the other languages, keyed by the English title as the schema gives it: one table
+   * per language for the params' titles and the `oneOf` choices' titles alike, e.g.
+   * `{ fr: { 'Planning period': 'Période de planification', 'Create only': 'Créer seulement' } }`. Responses in that
+   * language show them: the options of a job's detail and report, the schemas of `GET /job-types`; free-text search
+   * matches them too. A title a table lacks stays English; a key that is no title of the schema (left behind when
+   * the English was reworded) is an error when the app starts.
+   */
+  titles?: { [L in Exclude<Locale, 'en'>]?: Record<string, string> };
   /**
    * Rules the schema cannot say (one param against another), run at launch on params the schema accepted: each
    * problem found answers 422 `invalid_params`, e.g. `{ path: '/to', message: 'must not be before from' }`.

@@ -13,7 +13,8 @@ export function jobTypeRoutes(services: Services): Hono<AppEnv> {
       type: t.type,
       label: t.label[locale],
       category: t.category[locale],
-      paramsSchema: t.paramsSchema,
+      // Titles label a launch form's fields, so they come in the request's language like the labels.
+      paramsSchema: services.registry.paramsSchema(t.type, locale),
       interruptible: t.interruptible,
       requeueable: t.requeueable,
       launchUrl: t.launchUrl ?? null,
