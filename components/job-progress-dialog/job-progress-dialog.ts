@@ -3,7 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import type { JobDetail } from '../../sdk/index.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { defineElement } from '../shared/define.js';
-import { JobFinishedEvent } from '../shared/events.js';
+import { JobFinishedEvent, JobOpenEvent } from '../shared/events.js';
 import { formatDateTime, formatDuration } from '../shared/format.js';
 import { isFinished, JobFollower } from '../shared/job-follower.js';
 import { KitElement } from '../shared/kit-element.js';
@@ -38,6 +38,8 @@ function deepActiveElement(): HTMLElement | null {
  * @tag job-progress-dialog
  * @summary A modal that follows one job's progress to its result.
  * @fires job-finished {JobFinishedEvent} - The followed job ended while the dialog followed it.
+ * @fires job-open {JobOpenEvent} - The report link was clicked; the dialog has closed. `preventDefault()` stops the
+ * browser from following the link, so the host can show the report its own way.
  * @fires job-launched {JobLaunchedEvent} - Fired on the dialog by `launchAndFollow()` for the job it launched.
  * @fires close {Event} - The dialog closed (the job goes on).
  * @csspart dialog - The native `<dialog>`.
@@ -46,7 +48,7 @@ function deepActiveElement(): HTMLElement | null {
  * @csspart progress - The progress section.
  * @csspart bar - The `<progress>` bar.
  * @csspart result - The result section.
- * @csspart report-link - The link to the job's report.
+ * @csspart report-link - The link to the job's report; following it closes the dialog.
  * @csspart close - The close button.
  * @cssprop --job-dialog-width - Width of the dialog (default `min(32rem, 100vw - 2rem)`).
  * @cssprop --job-surface - Background; also `--job-text`, `--job-text-muted`, `--job-border`, `--job-accent`.
@@ -232,15 +234,40 @@ export class JobProgressDialog extends KitElement {
         <span aria-hidden="true">${counts}</span>
       </p>
       ${job.processingMs == null ? nothing : html`<p class="muted">${m.follow.finishedIn(formatDuration(job.processingMs, lang))}</p>`}
-      ${url ? html`<p><a part="report-link" href=${url}>${m.follow.viewReport}</a></p>` : nothing}
+      ${
+        url
+          ? html`<p>
+              <a part="report-link" href=${url} @click=${(click: MouseEvent) => this.openReport(job, url, click)}
+                >${m.follow.viewReport}</a
+              >
+            </p>`
+          : nothing
+      }
     </section>`;
+  }
+
+  /**
+   * The report takes the place of the page under the modal, however the host shows it (following the link, routing
+   * on `job-open` or catching the click), so the dialog closes first, before the host moves focus to the new page.
+   * A click that opens the link in another tab or window leaves this page, and so the dialog, as they are.
+   */
+  private openReport(job: JobDetail, url: string, click: MouseEvent): void {
+    if (click.ctrlKey || click.metaKey || click.shiftKey || click.altKey) return;
+    this.close();
+    const openEvent = new JobOpenEvent(job, url);
+    this.dispatchEvent(openEvent);
+    if (openEvent.defaultPrevented) click.preventDefault();
   }
 
   private readonly onClose = (): void => {
     clearTimeout(this.delayTimer);
     const opener = this.opener;
     this.opener = null;
-    if (opener?.isConnected) opener.focus();
+    // \`close\` comes a task after the dialog closed: by then a host that navigated in place may have put focus on its
+    // new page, which is not to be taken back. Focus left in the dialog, or dropped on the body, is still ours to give.
+    const focused = deepActiveElement();
+    const movedOn = focused && focused !== document.body && !this.renderRoot.contains(focused);
+    if (opener?.isConnected && !movedOn) opener.focus();
     this.dispatchEvent(new Event('close'));
   };
 }

@@ -18,17 +18,17 @@ export interface SectionContext {
 
 const numberFormats = new Map<string, Intl.NumberFormat>();
 
-function formatNumber(value: number, lang: string, unit?: string): string {
-  const key = `${lang}|${unit ?? ''}`;
+function formatNumber(value: number, lang: string, unit?: string, unitDisplay: 'short' | 'long' = 'short'): string {
+  const key = `${lang}|${unit ?? ''}|${unitDisplay}`;
   let format = numberFormats.get(key);
   if (!format) {
-    format = new Intl.NumberFormat(lang, unit ? { style: 'unit', unit, maximumFractionDigits: 1 } : {});
+    format = new Intl.NumberFormat(lang, unit ? { style: 'unit', unit, unitDisplay, maximumFractionDigits: 1 } : {});
     numberFormats.set(key, format);
   }
   return format.format(value);
 }
 
-/** 20480 → "20 kB", in the language. */
+/** 297 → "297 bytes", 20480 → "20.5 kB", in the language. */
 export function formatSize(bytes: number, lang: string): string {
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
   let value = bytes;
@@ -37,7 +37,9 @@ export function formatSize(bytes: number, lang: string): string {
     value /= 1000;
     index++;
   }
-  return formatNumber(value, lang, units[index]);
+  // The short byte never takes a plural in English ("297 byte") and is a bare "o" in French: spelled out, it agrees
+  // with its number ("297 bytes", "297 octets"). The short multiples read well as they are ("20.5 kB", "20,5 ko").
+  return formatNumber(value, lang, units[index], index === 0 ? 'long' : 'short');
 }
 
 /** "1,000 read · 997 written · 3 skipped". */

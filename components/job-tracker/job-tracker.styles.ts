@@ -51,9 +51,16 @@ export const trackerStyles = css`
     gap: 0.5rem;
     align-items: end;
   }
+  /* The column menu's containing block: it opens under its button but never wider than, or before, the toolbar. */
   .toolbar {
+    position: relative;
     justify-content: space-between;
     padding: 0.5rem 0;
+  }
+  /* Kept at the end even when the toolbar wraps, so the column menu, aligned to the end, opens under its button. */
+  .controls {
+    margin-inline-start: auto;
+    justify-content: end;
   }
   .filters label {
     display: flex;
@@ -64,9 +71,6 @@ export const trackerStyles = css`
   .filters label > * {
     color: var(--c-text);
   }
-  .columns-menu {
-    position: relative;
-  }
   .columns-menu summary {
     cursor: pointer;
     border: 1px solid var(--c-border);
@@ -76,6 +80,8 @@ export const trackerStyles = css`
   .columns-menu fieldset {
     position: absolute;
     inset-inline-end: 0;
+    max-width: 100%;
+    box-sizing: border-box;
     z-index: 2;
     margin: 0.25rem 0 0;
     padding: 0.5rem;
@@ -131,6 +137,9 @@ export const trackerStyles = css`
     overflow: auto;
   }
   .scroller {
+    /* The containing block of the rows' visually hidden text: without it, that text is laid out against the page,
+       out of reach of this box's clipping, and widens the page wherever the table is wider than the screen. */
+    position: relative;
     max-height: var(--job-tracker-height, 32rem);
     overflow: auto;
     border: 1px solid var(--c-border);

@@ -74,12 +74,20 @@ export const darkTheme = css`
   }
 `;
 
-/** Visually hidden but read by screen readers. */
+/**
+ * Visually hidden but read by screen readers. Absolutely positioned so it takes no room: it is then laid out
+ * against its nearest positioned ancestor, so a scroll box that can hold it must be positioned too (as the tracker's
+ * `.scroller` is), or the text escapes the box's clipping and widens the page. No padding or border (a `legend` has
+ * some) and a -1px margin keep the box to nothing, for the same reason.
+ */
 export const srOnly = css`
   .sr-only {
     position: absolute;
     width: 1px;
     height: 1px;
+    margin: -1px;
+    padding: 0;
+    border: 0;
     overflow: hidden;
     clip-path: inset(50%);
     white-space: nowrap;

@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { HttpResponse, http } from 'msw';
 import '../../components/index.js';
-import type { JobFinishedEvent, JobLaunchedEvent } from '../../components/index.js';
+import type { JobFinishedEvent, JobLaunchedEvent, JobOpenEvent } from '../../components/index.js';
 import { JobProgressDialog } from '../../components/job-progress-dialog/job-progress-dialog.js';
 import { launchAndFollow } from '../../components/job-progress-dialog/launch-and-follow.js';
 import { TimeLeftEstimator } from '../../components/job-progress-dialog/time-left.js';
@@ -104,6 +104,97 @@ describe('<job-progress-dialog>', () => {
     expect(part<HTMLAnchorElement>(dialog, 'report-link')!.getAttribute('href')).to.equal('/jobs/7');
     // The options stay: they come from the detail, which events do not carry.
     expect(text(part(dialog, 'options'))).to.contain('products.csv');
+  });
+
+  describe('opening the report from the result', () => {
+    /** A page with the launching button and a main area, the dialog open on a job that has ended. */
+    async function finishedOnPage() {
+      const host = await fixture<HTMLDivElement>(html`<div>
+        <button id="opener">Import</button>
+        <main tabindex="-1"></main>
+        <job-progress-dialog job-id="7" report-url="/jobs/{id}" progress-delay="0"></job-progress-dialog>
+      </div>`);
+      const dialog = host.querySelector('job-progress-dialog')!;
+      host.querySelector<HTMLButtonElement>('#opener')!.focus();
+      await dialog.show();
+      await until(() => dialog.job, 'job not loaded');
+      await stream.open;
+      await stream.send({ type: 'job.finished', job: makeJob(7) });
+      await until(() => part(dialog, 'report-link'), 'no report link');
+      return { dialog, main: host.querySelector('main')!, link: part<HTMLAnchorElement>(dialog, 'report-link')! };
+    }
+
+    /** Clicks the link and answers whether the browser would have followed it; the test page stays either way. */
+    function click(link: HTMLAnchorElement, init: MouseEventInit = {}): boolean {
+      let followed = false;
+      // The last listener to see the click.
+      const keepPage = (event: Event) => {
+        followed = !event.defaultPrevented;
+        event.preventDefault();
+      };
+      addEventListener('click', keepPage, { once: true });
+      link.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, cancelable: true, ...init }));
+      return followed;
+    }
+
+    it('closes when the browser follows the link, giving focus back to the opener', async () => {
+      const { dialog, link } = await finishedOnPage();
+      const opened: JobOpenEvent[] = [];
+      dialog.addEventListener('job-open', (event) => opened.push(event));
+      const closed = oneEvent(dialog, 'close');
+      expect(click(link), 'link followed').to.equal(true);
+      expect(opened.map(({ job, url }) => [job.id, url])).to.deep.equal([['7', '/jobs/7']]);
+      expect(dialog.open).to.equal(false);
+      await closed;
+      expect(document.activeElement?.id).to.equal('opener');
+    });
+
+    it('closes when the host routes job-open itself, leaving focus on the page it showed', async () => {
+      const { dialog, main, link } = await finishedOnPage();
+      const route = (event: JobOpenEvent) => {
+        event.preventDefault();
+        main.focus();
+      };
+      document.addEventListener('job-open', route);
+      try {
+        const closed = oneEvent(dialog, 'close');
+        expect(click(link), 'link followed after job-open was cancelled').to.equal(false);
+        expect(dialog.open).to.equal(false);
+        await closed;
+        expect(document.activeElement?.localName, 'focus taken back from the new page').to.equal('main');
+      } finally {
+        document.removeEventListener('job-open', route);
+      }
+    });
+
+    it('closes when the host catches the link click to route it', async () => {
+      const { dialog, main, link } = await finishedOnPage();
+      // As client-side routers catch same-origin link clicks, at the document.
+      const route = (event: Event) => {
+        event.preventDefault();
+        main.focus();
+      };
+      document.addEventListener('click', route);
+      try {
+        const closed = oneEvent(dialog, 'close');
+        click(link);
+        expect(dialog.open).to.equal(false);
+        await closed;
+        expect(document.activeElement?.localName, 'focus taken back from the new page').to.equal('main');
+      } finally {
+        document.removeEventListener('click', route);
+      }
+    });
+
+    it('stays open when the report opens in another tab or window', async () => {
+      const { dialog, link } = await finishedOnPage();
+      let opened = false;
+      dialog.addEventListener('job-open', () => (opened = true));
+      for (const modifier of ['ctrlKey', 'metaKey', 'shiftKey'])
+        expect(click(link, { [modifier]: true }), `${modifier} click left to the browser`).to.equal(true);
+      expect(dialog.open).to.equal(true);
+      expect(opened, 'job-open fired').to.equal(false);
+    });
   });
 
   it('goes straight to the result for a job that ends before the progress delay', async () => {

@@ -207,6 +207,18 @@ describe('<job-report>', () => {
       .and.contain('20.5 kB');
   });
 
+  it('gives each file’s size with a unit that agrees with the number, in English and in French', async () => {
+    const [input] = reportOf().artifacts;
+    report.artifacts = [1, 297, 20480, 3_500_000].map((size) => ({ ...input!, name: `${size}.csv`, size }));
+    const sizes = (element: JobReport) =>
+      [...part(element, 'files')!.querySelectorAll('.muted')].map((line) => text(line).split(' · ')[1]);
+    const element = await render();
+    expect(sizes(element)).to.deep.equal(['1 byte', '297 bytes', '20.5 kB', '3.5 MB']);
+    document.documentElement.lang = 'fr';
+    await until(() => sizes(element)[0] === '1 octet', 'sizes not translated');
+    expect(sizes(element)).to.deep.equal(['1 octet', '297 octets', '20,5 ko', '3,5 Mo']);
+  });
+
   it('says plainly when the job does not exist or is not the user’s', async () => {
     const element = await render(html`<job-report job-id="404"></job-report>`);
     expect(shown(element)).to.contain('does not exist, or it is not yours');
