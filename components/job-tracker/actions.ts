@@ -67,6 +67,8 @@ export class ActionsController {
   private settle?: (confirmed: boolean) => void;
   /** `action:id` of the requests under way: a double click must not requeue a job twice (two new jobs). */
   private readonly inFlight = new Set<string>();
+  /** Counts the callers (see `forget()`), so that what was asked for one is neither sent nor shown for the next. */
+  private caller = 0;
 
   constructor(private readonly host: ActionsHost) {}
 
@@ -74,10 +76,13 @@ export class ActionsController {
   async act(action: BulkAction, jobs: Job[]): Promise<void> {
     const ids = jobs.filter((job) => job.can[action] && !this.inFlight.has(`${action}:${job.id}`)).map((job) => job.id);
     if (ids.length === 0) return;
+    const caller = this.caller;
     if ((action === 'delete' || ids.length > 1) && !(await this.confirm(action, ids.length))) {
       this.host.restoreFocus();
       return;
     }
+    // Confirmed just as the caller changed: the new one never chose these jobs.
+    if (caller !== this.caller) return;
     const keys = ids.map((id) => `${action}:${id}`);
     for (const key of keys) this.inFlight.add(key);
     let outcomes: JobActionOutcome[];
@@ -86,10 +91,24 @@ export class ActionsController {
     } finally {
       for (const key of keys) this.inFlight.delete(key);
     }
-    this.apply(action, outcomes);
+    // Answered after the caller changed: the rows, the selection and the notice are the new caller's now.
+    const sameCaller = caller === this.caller;
+    if (sameCaller) this.apply(action, outcomes);
     this.host.dispatchEvent(new JobActionEvent(action, outcomes));
+    if (!sameCaller) return;
     await this.host.updateComplete;
     this.host.restoreFocus();
+  }
+
+  /**
+   * Forgets what belongs to the previous caller, after a user switch (`configure()`) or a new `base-url`: the last
+   * result, which names their jobs, and a confirmation under way, answered "cancel" so nothing is sent for them.
+   */
+  forget(): void {
+    this.caller++;
+    this.notice = undefined;
+    this.dialog?.close();
+    this.host.requestUpdate();
   }
 
   private apply(action: BulkAction, outcomes: JobActionOutcome[]): void {

@@ -1,5 +1,5 @@
 import { initialState, Task, TaskStatus } from '@lit/task';
-import { html, nothing } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { BulkAction, Job, JobType, Me, User } from '../../sdk/index.js';
 import { ConfigController, clientFor, configVersion } from '../shared/config.js';
@@ -16,6 +16,8 @@ import { defaultFilters, filtersFromUrl, type TrackerFilters, toQuery, writeFilt
 import { JobPages } from './job-pages.js';
 import { trackerStyles } from './job-tracker.styles.js';
 import { applyLiveEvent } from './live-rows.js';
+import { LiveStatusController } from './live-status.js';
+import { renderStatusBar } from './status-bar.js';
 import { renderTable, type TableHost } from './table.js';
 import { renderToolbar } from './toolbar.js';
 import { overscan, VirtualScrollController } from './virtual-scroll.js';
@@ -42,6 +44,7 @@ import { overscan, VirtualScrollController } from './virtual-scroll.js';
  * @csspart notice - The result of the last action.
  * @csspart pending - The "N changes — show" button.
  * @csspart status - Loading, empty, error and total messages.
+ * @csspart live-status - Says when live updates are interrupted or stopped (empty while they flow).
  * @csspart dialog - The confirmation dialog.
  * @cssprop --job-tracker-height - Maximum height of the scrolling table (default `32rem`).
  * @cssprop --job-tracker-row-height - Height of a row (default `2.5rem`); rows never wrap.
@@ -109,6 +112,7 @@ export class JobTracker extends KitElement implements TableHost {
     onEvent: (event) => applyLiveEvent(this, event),
     onResync: () => this.changed(),
   });
+  private readonly liveStatus = new LiveStatusController(this, () => this.live.state);
 
   constructor() {
     super();
@@ -178,8 +182,16 @@ export class JobTracker extends KitElement implements TableHost {
     clearTimeout(this.searchTimer);
   }
 
-  override updated(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('baseUrl') && changed.get('baseUrl') !== undefined) this.live.restart();
+  override willUpdate(changed: PropertyValues<this>): void {
+    // Another API: follow its stream, and forget what was done with the previous one's jobs. Not while
+    // disconnected: the stream would outlive the element, and connecting opens the right one anyway.
+    if (changed.has('baseUrl') && this.hasUpdated) {
+      if (this.isConnected) this.live.restart();
+      this.forgetCaller();
+    }
+  }
+
+  override updated(): void {
     const [start, end] = this.virtualScroll.range();
     if (this.jobsTask.status === TaskStatus.COMPLETE) this.pages.ensure(start, end + overscan * 2);
   }
@@ -189,12 +201,6 @@ export class JobTracker extends KitElement implements TableHost {
     const meta = this.metaTask.value;
     const columns = this.columnChoice.visible;
     const [start, end] = this.virtualScroll.range();
-    const loading = () => html`<p part="status" class="message" role="status">${m.loading}</p>`;
-    // The pages' total, not the first page's: it counts rows deleted since the load out.
-    const total = () =>
-      html`<p part="status" class="message" role="status">
-        ${this.pages.length === 0 ? m.empty : m.total(this.pages.total.value, this.pages.total.exact)}
-      </p>`;
     this.tickingRows = false;
     if (columns.includes('waiting') || columns.includes('processing')) {
       for (let index = start; index < end && !this.tickingRows; index++) {
@@ -215,25 +221,15 @@ export class JobTracker extends KitElement implements TableHost {
         refresh: () => this.reload(true),
         toggleLive: () => (this.live.isPaused ? this.live.resume() : this.live.pause()),
       })}
-      <div class="bar">
-        ${this.jobsTask.render({
-          initial: loading,
-          pending: this.quietReload ? total : loading,
-          complete: total,
-          error: (error) =>
-            html`<div part="status" class="message error" role="alert">
-              ${m.loadFailed} ${(error as Error)?.message ?? ''}
-              <button type="button" @click=${() => this.jobsTask.run()}>${m.retry}</button>
-            </div>`,
-        })}
-        ${
-          this.pending > 0
-            ? html`<button part="pending" class="pending" type="button" @click=${this.showPending}>
-                ${m.pending(this.pending)}
-              </button>`
-            : nothing
-        }
-      </div>
+      ${renderStatusBar({
+        m,
+        jobs: this.jobsTask,
+        pages: this.pages,
+        quiet: this.quietReload,
+        liveStatus: this.liveStatus,
+        pending: this.pending,
+        showPending: this.showPending,
+      })}
       ${this.actions.renderBulkBar()} ${this.actions.renderNotice()}
       <div part="scroller" class="scroller" @scroll=${this.virtualScroll.onScroll}>
         ${this.jobsTask.status === TaskStatus.ERROR ? nothing : renderTable(this, { m, lang: this.localize.lang }, columns, start, end)}
@@ -250,7 +246,19 @@ export class JobTracker extends KitElement implements TableHost {
 
   private readonly onConfigured = (): void => {
     this.clientVersion = configVersion();
+    this.forgetCaller();
   };
+
+  /**
+   * A new caller (`configure()` with another user's headers) or another API: the selection, the changes counted
+   * behind "show" and a confirmation under way were about jobs the new one may not see.
+   */
+  private forgetCaller(): void {
+    this.selection = new Map();
+    this.pending = 0;
+    this.anchor = undefined;
+    this.actions.forget();
+  }
 
   /** @internal */
   setFilter(key: keyof TrackerFilters, value: string, debounce = false): void {

@@ -2,9 +2,10 @@ import { expect, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { HttpResponse, http } from 'msw';
 import type { JobTracker } from '../../components/job-tracker/job-tracker.js';
+import { configure } from '../../components/shared/config.js';
 import type { JobActionEvent, JobOpenEvent } from '../../components/shared/events.js';
-import { detail, makeJob, page, problem, runningJob } from './support/fixtures.js';
-import { resetApi, violations } from './support/mock-api.js';
+import { alice, bob, detail, makeJob, page, problem, runningJob } from './support/fixtures.js';
+import { checkedFetch, liveStream, resetApi, silentStream, violations, worker } from './support/mock-api.js';
 import { button, cell, html, notice, renderTracker, rowById, rows, shadow, text, until } from './support/tracker.js';
 
 const others = makeJob(3, {
@@ -218,6 +219,60 @@ describe('<job-tracker> actions', () => {
     await answerDialog(tracker, 'Cancel');
     await until(() => !dialog(tracker).open);
     expect(bodies).to.deep.equal([]);
+  });
+
+  it('forgets the selection, the changes waiting and the confirmation under way when the user switches', async () => {
+    const supervisor = { ...alice, permissions: ['jobs:read:own', 'jobs:read:any', 'jobs:manage:any'] } as const;
+    const carols = [5, 6, 7].map((id) => makeJob(id, { user: { id: 'carol', name: 'Carol Petit' } }));
+    const bobs = [makeJob(8, { user: { id: 'bob', name: 'Bob Durand' } })];
+    const isBob = (request: Request) => request.headers.get('Authorization') === 'Bearer bob';
+    const stream = liveStream();
+    await resetApi(
+      http.get('/api/me', ({ request }) =>
+        HttpResponse.json(isBob(request) ? { ...bob, permissions: ['jobs:read:own'] } : supervisor),
+      ),
+      http.get('/api/jobs', ({ request }) => HttpResponse.json(page(isBob(request) ? bobs : carols))),
+      recorded('POST', '/api/jobs/bulk', () => problem(500, 'internal', 'Not expected.')),
+      stream.handler,
+    );
+    configure({ baseUrl: '/api', fetch: checkedFetch, headers: { Authorization: 'Bearer supervisor' } });
+    const tracker = await renderTracker();
+    await stream.open;
+    shadow(tracker).querySelector<HTMLInputElement>('thead input')!.click();
+    await stream.send({ type: 'job.created', job: makeJob(4, { user: { id: 'carol', name: 'Carol Petit' } }) });
+    await until(() => shadow(tracker).querySelector('[part="pending"]'), 'no pending changes');
+    button(shadow(tracker).querySelector('[part="bulk-bar"]')!, 'Requeue (3)').click();
+    await until(() => dialog(tracker).open, 'no confirmation dialog');
+    let actions = 0;
+    tracker.addEventListener('job-action', () => actions++);
+
+    // The host app signs Bob in.
+    configure({ baseUrl: '/api', fetch: checkedFetch, headers: { Authorization: 'Bearer bob' } });
+    await until(() => rowById(tracker, '8'), 'Bob’s jobs not loaded');
+    expect(tracker.selection.size, 'selected jobs').to.equal(0);
+    expect(shadow(tracker).querySelector('[part="bulk-bar"]'), 'bulk bar').to.equal(null);
+    expect(shadow(tracker).querySelector('[part="pending"]'), 'pending changes').to.equal(null);
+    expect(dialog(tracker).open, 'confirmation dialog').to.equal(false);
+    expect(bodies, 'requests sent').to.deep.equal([]);
+    expect(actions, 'job-action events').to.equal(0);
+  });
+
+  it('forgets the selection when its base-url changes', async () => {
+    const other = `${location.protocol}//127.0.0.1:${location.port}/api`;
+    worker.use(
+      http.get(`${other}/me`, () => HttpResponse.json({ ...bob, permissions: ['jobs:read:own'] })),
+      http.get(`${other}/job-types`, () => HttpResponse.json({ items: [] })),
+      http.get(`${other}/jobs`, () => HttpResponse.json(page([makeJob(42)]))),
+      http.get(`${other}/events`, silentStream),
+    );
+    const tracker = await renderTracker();
+    shadow(tracker).querySelector<HTMLInputElement>('thead input')!.click();
+    await tracker.updateComplete;
+    expect(tracker.selection.size).to.equal(4);
+    tracker.baseUrl = other;
+    await until(() => rowById(tracker, '42'), 'the other API’s jobs not loaded');
+    expect(tracker.selection.size).to.equal(0);
+    expect(shadow(tracker).querySelector('[part="bulk-bar"]')).to.equal(null);
   });
 
   it('fires a cancelable job-open, and links to the report by default', async () => {

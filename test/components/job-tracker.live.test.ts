@@ -1,10 +1,58 @@
 import { expect, fixture, oneEvent } from '@open-wc/testing';
 import { HttpResponse, http } from 'msw';
+import { liveOutageGraceMs } from '../../components/job-tracker/live-status.js';
+import { configure } from '../../components/shared/config.js';
 import type { JobFinishedEvent } from '../../components/shared/events.js';
 import type { Job } from '../../sdk/index.js';
-import { jobTypes, makeJob, page, runningJob } from './support/fixtures.js';
-import { jobRequests, liveStream, requests, resetApi, silentStream, violations, worker } from './support/mock-api.js';
+import { jobTypes, makeJob, page, problem, runningJob } from './support/fixtures.js';
+import {
+  checkedFetch,
+  jobRequests,
+  liveStream,
+  requests,
+  resetApi,
+  silentStream,
+  violations,
+  worker,
+} from './support/mock-api.js';
 import { button, cell, html, renderTracker, rowById, rows, shadow, text, until } from './support/tracker.js';
+
+/**
+ * A stream the test can cut: `drop()` ends the open one, and with `stayDown` the server answers 503 to every attempt
+ * until `back()`. Each stream says `: heartbeat` first, so the SDK counts it as one that worked.
+ */
+function breakableStream() {
+  let current: ReadableStreamDefaultController<Uint8Array> | undefined;
+  let down = false;
+  let opened = 0;
+  return {
+    handler: http.get('/api/events', () => {
+      if (down) return problem(503, 'service_unavailable', 'The job store is out of reach.');
+      opened++;
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          current = controller;
+          controller.enqueue(new TextEncoder().encode(': heartbeat\n\n'));
+        },
+      });
+      return new HttpResponse(body, { headers: { 'Content-Type': 'text/event-stream' } });
+    }),
+    /** How many streams were opened. */
+    opened: () => opened,
+    drop(stayDown: boolean): void {
+      down = stayDown;
+      current?.close();
+    },
+    back(): void {
+      down = false;
+    },
+  };
+}
+
+/** Waits for something not to happen: past the grace the tracker gives a reconnection before it says anything. */
+function pastGrace(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, liveOutageGraceMs + 500));
+}
 
 describe('<job-tracker> live updates', () => {
   let listed: Job[];
@@ -205,5 +253,88 @@ describe('<job-tracker> live updates', () => {
     expect(
       requests.filter((url) => url.pathname === '/api/jobs').every((url) => url.origin === new URL(other).origin),
     ).to.equal(true);
+  });
+
+  describe('says when live updates are not coming', () => {
+    const liveStatus = (tracker: HTMLElement) => text(tracker.shadowRoot!.querySelector('[part="live-status"]'));
+
+    beforeEach(() => {
+      // Quick retries that never give up for polling, so a test sees reconnections and not the fallback.
+      configure({
+        baseUrl: '/api',
+        fetch: checkedFetch,
+        live: { backoff: { startingDelay: 50, maxDelay: 200, numOfAttempts: 1000 } },
+      });
+    });
+
+    it('says nothing when the stream drops and is back at once', async () => {
+      const events = breakableStream();
+      worker.use(events.handler);
+      const tracker = await renderTracker();
+      await until(() => events.opened() === 1, 'stream not opened');
+      const said: string[] = [];
+      const observer = new MutationObserver(() => said.push(liveStatus(tracker)));
+      observer.observe(shadow(tracker), { subtree: true, childList: true, characterData: true });
+      events.drop(false);
+      await until(() => events.opened() === 2, 'stream not reopened');
+      await pastGrace();
+      observer.disconnect();
+      expect(said.filter(Boolean)).to.deep.equal([]);
+    });
+
+    for (const [lang, message] of [
+      ['en', 'Live updates interrupted — reconnecting…'],
+      ['fr', 'Mises à jour en direct interrompues — reconnexion…'],
+    ] as const) {
+      it(`says so after a moment while the server is down, and no more once it is back (${lang})`, async () => {
+        const events = breakableStream();
+        worker.use(events.handler);
+        const tracker = await renderTracker(html`<job-tracker lang=${lang}></job-tracker>`);
+        await until(() => events.opened() === 1, 'stream not opened');
+        expect(liveStatus(tracker)).to.equal('');
+        const dropped = performance.now();
+        events.drop(true);
+        await until(() => liveStatus(tracker), 'nothing said', { timeout: liveOutageGraceMs + 3000 });
+        expect(performance.now() - dropped, 'said before the grace').to.be.at.least(liveOutageGraceMs);
+        expect(liveStatus(tracker)).to.equal(message);
+        expect(shadow(tracker).querySelector('[part="live-status"]')!.getAttribute('role')).to.equal('status');
+        await expect(tracker).to.be.accessible();
+        events.back();
+        await until(() => liveStatus(tracker) === '', 'still says live updates are interrupted');
+        expect(events.opened()).to.equal(2);
+      });
+    }
+
+    it('says nothing while it polls a server that offers no stream', async () => {
+      worker.use(http.get('/api/events', () => problem(404, 'not_found', 'This server offers no live stream.')));
+      const tracker = await renderTracker();
+      await until(() => jobRequests().some((url) => url.searchParams.has('updatedAfter')), 'not polling');
+      await pastGrace();
+      expect(liveStatus(tracker)).to.equal('');
+    });
+
+    it('keeps saying so while it polls in place of a stream that failed, until the stream is back', async () => {
+      configure({
+        baseUrl: '/api',
+        fetch: checkedFetch,
+        live: { backoff: { startingDelay: 50, maxDelay: 50, numOfAttempts: 2 }, streamRetryInterval: 300 },
+      });
+      const events = breakableStream();
+      worker.use(events.handler);
+      events.drop(true);
+      const tracker = await renderTracker();
+      await until(() => jobRequests().some((url) => url.searchParams.has('updatedAfter')), 'not polling');
+      await until(() => liveStatus(tracker), 'nothing said', { timeout: liveOutageGraceMs + 3000 });
+      expect(liveStatus(tracker)).to.equal('Live updates interrupted — reconnecting…');
+      events.back();
+      await until(() => liveStatus(tracker) === '', 'still says live updates are interrupted');
+    });
+
+    it('says the live updates stopped when the server refuses the stream', async () => {
+      worker.use(http.get('/api/events', () => problem(403, 'forbidden', 'You may not follow these jobs.')));
+      const tracker = await renderTracker(html`<job-tracker lang="fr"></job-tracker>`);
+      await until(() => liveStatus(tracker), 'nothing said', { timeout: liveOutageGraceMs + 3000 });
+      expect(liveStatus(tracker)).to.equal('Mises à jour en direct arrêtées — actualisez pour voir les changements');
+    });
   });
 });

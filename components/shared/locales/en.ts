@@ -58,6 +58,10 @@ export interface Messages {
   report: string;
   pauseLive: string;
   resumeLive: string;
+  /** The stream is down for more than a moment (the tracker's live status). */
+  liveInterrupted: string;
+  /** The server refused the stream (401/403): no more live changes, but Refresh still loads them. */
+  liveStopped: string;
   // Progress dialog, toasts, dashboard widget and report (see FollowMessages below).
   follow: FollowMessages;
 }
@@ -189,6 +193,8 @@ export const en: Messages = {
   report: 'Report',
   pauseLive: 'Pause live updates',
   resumeLive: 'Resume live updates',
+  liveInterrupted: 'Live updates interrupted — reconnecting…',
+  liveStopped: 'Live updates stopped — refresh to see changes',
   // Progress dialog, toasts, dashboard widget and report.
   follow: {
     close: 'Close',

@@ -74,6 +74,8 @@ export const fr: Messages = {
   report: 'Rapport',
   pauseLive: 'Suspendre les mises à jour',
   resumeLive: 'Reprendre les mises à jour',
+  liveInterrupted: 'Mises à jour en direct interrompues — reconnexion…',
+  liveStopped: 'Mises à jour en direct arrêtées — actualisez pour voir les changements',
   // Progress dialog, toasts, dashboard widget and report.
   follow: {
     close: 'Fermer',
