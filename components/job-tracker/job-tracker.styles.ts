@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { cellPaddingRem, columnWidthStyles } from './column-widths.js';
 
 export const trackerStyles = css`
   :host {
@@ -164,7 +165,7 @@ export const trackerStyles = css`
   }
   th,
   td {
-    padding: 0 0.5rem;
+    padding: 0 ${cellPaddingRem}rem;
     white-space: nowrap;
     overflow: hidden;
     text-overflow: ellipsis;
@@ -189,26 +190,7 @@ export const trackerStyles = css`
   tr.spacer td {
     padding: 0;
   }
-  .select {
-    width: 2.25rem;
-  }
-  /* Fixed widths for short values, so the free text (type, user) and the dates get the rest of the row. */
-  .id,
-  .report {
-    width: 5rem;
-  }
-  .waiting,
-  .processing,
-  .host {
-    width: 6.5rem;
-  }
-  .status,
-  th.status {
-    width: 9rem;
-  }
-  .actions {
-    width: 11.5rem;
-  }
+  ${columnWidthStyles}
   .actions button {
     padding: 0.125rem 0.375rem;
   }

@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import type { BulkAction, Job } from '../../sdk/index.js';
 import { cssom } from '../shared/cssom.js';
 import type { Messages } from '../shared/localize.js';
+import { minTableWidth } from './column-widths.js';
 import { type CellContext, type ColumnKey, renderCell, sortKeyOf } from './columns.js';
 import type { TrackerFilters } from './filters.js';
 import type { JobPages } from './job-pages.js';
@@ -26,36 +27,6 @@ export interface TableHost {
 }
 
 const actions: BulkAction[] = ['requeue', 'interrupt', 'delete'];
-
-/**
- * The widths, in rem, that job-tracker.styles.ts gives its fixed columns (keep the two in step); the others are
- * flexible and share what is left of the row.
- */
-const fixedWidths: Partial<Record<ColumnKey | 'select' | 'actions', number>> = {
-  select: 2.25,
-  status: 9,
-  report: 5,
-  id: 5,
-  waiting: 6.5,
-  processing: 6.5,
-  host: 6.5,
-  actions: 11.5,
-};
-/** The least a flexible column gets, in rem: a header ("Utilisateur ▲") fits, a date shows up to its time. */
-const flexibleMinWidth = 6.5;
-/** A cell's padding, both sides, in rem (job-tracker.styles.ts). */
-const cellPadding = 1;
-
-/**
- * The table's least width: every fixed column at its width, every flexible one at `flexibleMinWidth`, padding
- * included. A fixed layout gives flexible columns only what the fixed ones leave: 6.5rem for every column alike
- * left type, user and dates 75 px each in the demo at 1366 px.
- */
-function minTableWidth(columns: readonly ColumnKey[]): string {
-  const keys = ['select', ...columns, 'actions'] as const;
-  const rem = keys.reduce((sum, key) => sum + (fixedWidths[key] ?? flexibleMinWidth) + cellPadding, 0);
-  return `${rem}rem`;
-}
 
 function nextSort(current: TrackerFilters['sort'], key: TrackerFilters['sort']): TrackerFilters['sort'] {
   if (current === key) return `-${key}` as TrackerFilters['sort'];
