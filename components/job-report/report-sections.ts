@@ -42,10 +42,14 @@ export function formatSize(bytes: number, lang: string): string {
   return formatNumber(value, lang, units[index], index === 0 ? 'long' : 'short');
 }
 
+// Own keys only: a counter named "constructor" must not find what every object inherits.
+const counterName = (name: string, m: Messages) =>
+  Object.hasOwn(m.follow.counterNames, name) ? m.follow.counterNames[name] : name;
+
 /** "1,000 read · 997 written · 3 skipped". */
 export function formatCounters(counters: Counters, { m, lang }: Pick<SectionContext, 'm' | 'lang'>): string {
   return Object.entries(counters)
-    .map(([name, value]) => `${formatNumber(Number(value), lang)} ${m.follow.counter(name)}`)
+    .map(([name, value]) => `${formatNumber(Number(value), lang)} ${counterName(name, m)}`)
     .join(' · ');
 }
 

@@ -1,19 +1,11 @@
 /**
  * Labels for the counters the demo's job types keep (server/jobs/). The kit labels only the common ones (read,
- * written…) and shows any other under its raw name, so the app gives its own. `follow.counter` replaces the kit's
- * function rather than adding to it: each language repeats the kit's names (components/shared/locales/).
+ * written…) and shows any other under its raw name, so the app adds its own to the kit's.
  */
 import { registerLocale } from '../../components/index.js';
 
-const counterLabels = {
+const counterNames = {
   en: {
-    read: 'read',
-    written: 'written',
-    skipped: 'skipped',
-    created: 'created',
-    updated: 'updated',
-    deleted: 'deleted',
-    failed: 'failed',
     iterations: 'iterations',
     improvements: 'improvements',
     generated: 'generated',
@@ -21,13 +13,6 @@ const counterLabels = {
     unassigned: 'unassigned',
   },
   fr: {
-    read: 'lus',
-    written: 'écrits',
-    skipped: 'ignorés',
-    created: 'créés',
-    updated: 'modifiés',
-    deleted: 'supprimés',
-    failed: 'en échec',
     iterations: 'itérations',
     improvements: 'améliorations',
     generated: 'générées',
@@ -37,9 +22,5 @@ const counterLabels = {
 };
 
 export function registerCounterLabels(): void {
-  for (const [tag, labels] of Object.entries(counterLabels)) {
-    // A Map, so that a counter named like an Object method ("constructor") shows its name, not a function.
-    const byName = new Map(Object.entries(labels));
-    registerLocale(tag, { follow: { counter: (name) => byName.get(name) ?? name } });
-  }
+  for (const [tag, names] of Object.entries(counterNames)) registerLocale(tag, { follow: { counterNames: names } });
 }

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { HttpResponse, http } from 'msw';
 import '../../components/index.js';
-import type { JobFinishedEvent, JobReport } from '../../components/index.js';
+import { type JobFinishedEvent, type JobReport, registerLocale } from '../../components/index.js';
 import type { JobMessage, JobReport as JobReportData } from '../../sdk/index.js';
 import { makeJob, page, problem, runningJob } from './support/fixtures.js';
 import {
@@ -160,6 +160,16 @@ describe('<job-report>', () => {
     expect(text(rows[0]!.querySelector('.counters'))).to.equal('1,000 read · 3 skipped');
     expect(text(rows[1]!.querySelector('.counters'))).to.equal('997 written');
     expect(text(rows[0])).to.contain('39 sec');
+  });
+
+  it('labels a job type’s own counters from registerLocale(), beside the kit’s, and shows an unlabelled one by name', async () => {
+    registerLocale('en', { follow: { counterNames: { iterations: 'rounds' } } });
+    const withOwnCounters = reportOf();
+    withOwnCounters.steps[0]!.counters = { read: 2, iterations: 5, constructor: 1 };
+    report = withOwnCounters;
+    const element = await render();
+    const row = element.shadowRoot!.querySelector('[part="step"]');
+    expect(text(row!.querySelector('.counters'))).to.equal('2 read · 5 rounds · 1 constructor');
   });
 
   it('shows warnings with the offending item readably, paged with "load more"', async () => {

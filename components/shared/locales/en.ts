@@ -101,7 +101,11 @@ export interface FollowMessages {
   step: string;
   duration: string;
   counters: string;
-  counter: (name: string) => string;
+  /**
+   * Labels of the counters handlers keep (`count('read')`), by name; a counter without one shows its name. A locale
+   * registered in part adds its own to these rather than replacing them.
+   */
+  counterNames: Record<string, string>;
   attempt: (attempt: number, max: number) => string;
   attemptLabel: string;
   errorCode: string;
@@ -237,16 +241,15 @@ export const en: Messages = {
     step: 'Step',
     duration: 'Duration',
     counters: 'Counts',
-    counter: (name) =>
-      ({
-        read: 'read',
-        written: 'written',
-        skipped: 'skipped',
-        created: 'created',
-        updated: 'updated',
-        deleted: 'deleted',
-        failed: 'failed',
-      })[name] ?? name,
+    counterNames: {
+      read: 'read',
+      written: 'written',
+      skipped: 'skipped',
+      created: 'created',
+      updated: 'updated',
+      deleted: 'deleted',
+      failed: 'failed',
+    },
     attempt: (attempt, max) => `${attempt} of ${max}`,
     attemptLabel: 'Attempt',
     errorCode: 'Error code',
