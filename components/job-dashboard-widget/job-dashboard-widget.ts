@@ -5,7 +5,7 @@ import type { Job, StreamEvent } from '../../sdk/index.js';
 import { ConfigController, clientFor, configVersion } from '../shared/config.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { defineElement } from '../shared/define.js';
-import { JobFinishedEvent } from '../shared/events.js';
+import { JobFinishedEvent, JobOpenEvent, opensInPlace } from '../shared/events.js';
 import { formatDateTime } from '../shared/format.js';
 import { KitElement } from '../shared/kit-element.js';
 import { LiveController } from '../shared/live.js';
@@ -24,6 +24,8 @@ import '../job-status-badge/job-status-badge.js';
  * @tag job-dashboard-widget
  * @summary The user's latest jobs, live, for a dashboard.
  * @fires job-finished {JobFinishedEvent} - A listed job finished (from the live stream).
+ * @fires job-open {JobOpenEvent} - A job's report link was clicked. `preventDefault()` stops the link, so the host
+ * can show the job its own way.
  * @slot heading - Replaces the "Last operations" title.
  * @csspart base - The card.
  * @csspart title - The heading.
@@ -132,7 +134,14 @@ export class JobDashboardWidget extends KitElement {
           ></job-status-badge>
           ${
             url
-              ? html`<a part="link" class="type" href=${url} title=${m.openReport(job.id)}>${job.typeLabel}</a>`
+              ? html`<a
+                  part="link"
+                  class="type"
+                  href=${url}
+                  title=${m.openReport(job.id)}
+                  @click=${(click: MouseEvent) => this.openReport(job, url, click)}
+                  >${job.typeLabel}</a
+                >`
               : html`<span class="type">${job.typeLabel}</span>`
           }
           <time datetime=${job.createdAt} title=${formatDateTime(job.createdAt, lang, this.timeZone)}
@@ -141,6 +150,13 @@ export class JobDashboardWidget extends KitElement {
         </li>`;
       })}
     </ul>`;
+  }
+
+  private openReport(job: Job, url: string, click: MouseEvent): void {
+    if (!opensInPlace(click)) return;
+    const openEvent = new JobOpenEvent(job, url);
+    this.dispatchEvent(openEvent);
+    if (openEvent.defaultPrevented) click.preventDefault();
   }
 
   private get size(): number {

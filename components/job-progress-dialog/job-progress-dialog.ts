@@ -3,7 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import type { JobDetail } from '../../sdk/index.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { defineElement } from '../shared/define.js';
-import { JobFinishedEvent, JobOpenEvent } from '../shared/events.js';
+import { JobFinishedEvent, JobOpenEvent, opensInPlace } from '../shared/events.js';
 import { formatDateTime, formatDuration } from '../shared/format.js';
 import { isFinished, JobFollower } from '../shared/job-follower.js';
 import { KitElement } from '../shared/kit-element.js';
@@ -252,7 +252,7 @@ export class JobProgressDialog extends KitElement {
    * A click that opens the link in another tab or window leaves this page, and so the dialog, as they are.
    */
   private openReport(job: JobDetail, url: string, click: MouseEvent): void {
-    if (click.ctrlKey || click.metaKey || click.shiftKey || click.altKey) return;
+    if (!opensInPlace(click)) return;
     this.close();
     const openEvent = new JobOpenEvent(job, url);
     this.dispatchEvent(openEvent);

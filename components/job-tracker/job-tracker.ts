@@ -4,7 +4,7 @@ import { property, state } from 'lit/decorators.js';
 import type { BulkAction, Job, JobType, Me, User } from '../../sdk/index.js';
 import { ConfigController, clientFor, configVersion } from '../shared/config.js';
 import { defineElement } from '../shared/define.js';
-import { JobOpenEvent } from '../shared/events.js';
+import { JobOpenEvent, opensInPlace } from '../shared/events.js';
 import { KitElement } from '../shared/kit-element.js';
 import { LiveController } from '../shared/live.js';
 import { fillReportUrl } from '../shared/report-url.js';
@@ -340,8 +340,12 @@ export class JobTracker extends KitElement implements TableHost {
     this.selection = select ? new Map([...this.pages.loaded()].map(([, job]) => [job.id, job])) : new Map();
   }
 
-  /** Opens a job: fires `job-open`, then follows its report URL unless the host cancelled. */
+  /**
+   * Opens a job: fires `job-open`, then follows its report URL unless the host cancelled. A click meant for another
+   * tab or window is left to the browser.
+   */
   open(job: Job, event?: Event): void {
+    if (event && !opensInPlace(event)) return;
     const url = this.reportUrlFor(job);
     const openEvent = new JobOpenEvent(job, url);
     this.dispatchEvent(openEvent);

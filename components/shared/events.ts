@@ -11,6 +11,14 @@ export interface JobActionOutcome {
 }
 
 /**
+ * Whether a click on a report link opens it in this page. One with Ctrl, ⌘, Shift or Alt opens another tab or
+ * window (or downloads): the element then fires no `job-open`, which a host would cancel to route in place.
+ */
+export function opensInPlace(click: Event): boolean {
+  return !(click instanceof MouseEvent && (click.ctrlKey || click.metaKey || click.shiftKey || click.altKey));
+}
+
+/**
  * A job is being opened (its row activated). Cancel it with `preventDefault()` to show the job your own way;
  * otherwise the element follows `url`, the job's report URL.
  */

@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
 import { HttpResponse, http } from 'msw';
 import '../../components/index.js';
-import type { JobDashboardWidget, JobFinishedEvent } from '../../components/index.js';
+import type { JobDashboardWidget, JobFinishedEvent, JobOpenEvent } from '../../components/index.js';
 import type { Job } from '../../sdk/index.js';
 import { bob, makeJob, page, problem, runningJob } from './support/fixtures.js';
 import { expectAccessibleInBothThemes, part, shown, text, until } from './support/follow.js';
@@ -71,6 +71,28 @@ describe('<job-dashboard-widget>', () => {
     expect(time.getAttribute('datetime')).to.equal(listed[1]!.createdAt);
     expect(time.title, 'absolute time reachable').to.match(/\d/);
     expect(text(time)).to.match(/ago/);
+  });
+
+  it('fires a cancelable job-open from a report link, and none for a click meant for another tab', async () => {
+    const widget = await render();
+    const link = items(widget)[1]!.querySelector<HTMLAnchorElement>('[part="link"]')!;
+    widget.addEventListener('job-open', (event) => event.preventDefault(), { once: true });
+    const opened = oneEvent(widget, 'job-open') as Promise<JobOpenEvent>;
+    link.click();
+    const event = await opened;
+    expect([event.job.id, event.url, event.defaultPrevented]).to.deep.equal(['2', '/jobs/2', true]);
+
+    let fired = false;
+    widget.addEventListener('job-open', () => (fired = true));
+    // The test page must not follow the link either way.
+    const stay = (click: Event) => click.preventDefault();
+    document.addEventListener('click', stay);
+    try {
+      link.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, cancelable: true, ctrlKey: true }));
+    } finally {
+      document.removeEventListener('click', stay);
+    }
+    expect(fired).to.equal(false);
   });
 
   it('puts a new job of the user at the top, live, keeping N', async () => {

@@ -286,6 +286,18 @@ describe('<job-tracker> actions', () => {
     expect(event.job.id).to.equal('1');
     expect(event.url).to.equal('/reports/1');
     expect(event.defaultPrevented).to.equal(true);
+
+    // Ctrl-click (another tab): left to the browser, so a host routing on job-open cannot swallow it.
+    let fired = false;
+    tracker.addEventListener('job-open', () => (fired = true));
+    const stay = (click: Event) => click.preventDefault();
+    document.addEventListener('click', stay);
+    try {
+      link.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, cancelable: true, ctrlKey: true }));
+    } finally {
+      document.removeEventListener('click', stay);
+    }
+    expect(fired).to.equal(false);
   });
 
   it('is operable from the keyboard: arrows move, Space selects, Enter opens, Delete deletes', async () => {
