@@ -4,6 +4,7 @@ import { HttpResponse, http } from 'msw';
 import '../../components/index.js';
 import type { JobDashboardWidget, JobFinishedEvent, JobOpenEvent } from '../../components/index.js';
 import type { Job } from '../../sdk/index.js';
+import { firesJobOpenOnCtrlClick } from './support/clicks.js';
 import { bob, makeJob, page, problem, runningJob } from './support/fixtures.js';
 import { expectAccessibleInBothThemes, part, shown, text, until } from './support/follow.js';
 import { liveStream, requests, resetApi, violations } from './support/mock-api.js';
@@ -82,17 +83,7 @@ describe('<job-dashboard-widget>', () => {
     const event = await opened;
     expect([event.job.id, event.url, event.defaultPrevented]).to.deep.equal(['2', '/jobs/2', true]);
 
-    let fired = false;
-    widget.addEventListener('job-open', () => (fired = true));
-    // The test page must not follow the link either way.
-    const stay = (click: Event) => click.preventDefault();
-    document.addEventListener('click', stay);
-    try {
-      link.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, cancelable: true, ctrlKey: true }));
-    } finally {
-      document.removeEventListener('click', stay);
-    }
-    expect(fired).to.equal(false);
+    expect(firesJobOpenOnCtrlClick(widget, link)).to.equal(false);
   });
 
   it('puts a new job of the user at the top, live, keeping N', async () => {

@@ -4,6 +4,7 @@ import { HttpResponse, http } from 'msw';
 import type { JobTracker } from '../../components/job-tracker/job-tracker.js';
 import { configure } from '../../components/shared/config.js';
 import type { JobActionEvent, JobOpenEvent } from '../../components/shared/events.js';
+import { firesJobOpenOnCtrlClick } from './support/clicks.js';
 import { alice, bob, detail, makeJob, page, problem, runningJob } from './support/fixtures.js';
 import { checkedFetch, liveStream, resetApi, silentStream, violations, worker } from './support/mock-api.js';
 import { button, cell, html, notice, renderTracker, rowById, rows, shadow, text, until } from './support/tracker.js';
@@ -288,16 +289,7 @@ describe('<job-tracker> actions', () => {
     expect(event.defaultPrevented).to.equal(true);
 
     // Ctrl-click (another tab): left to the browser, so a host routing on job-open cannot swallow it.
-    let fired = false;
-    tracker.addEventListener('job-open', () => (fired = true));
-    const stay = (click: Event) => click.preventDefault();
-    document.addEventListener('click', stay);
-    try {
-      link.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, cancelable: true, ctrlKey: true }));
-    } finally {
-      document.removeEventListener('click', stay);
-    }
-    expect(fired).to.equal(false);
+    expect(firesJobOpenOnCtrlClick(tracker, link)).to.equal(false);
   });
 
   it('is operable from the keyboard: arrows move, Space selects, Enter opens, Delete deletes', async () => {
