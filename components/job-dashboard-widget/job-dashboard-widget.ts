@@ -5,7 +5,7 @@ import type { Job, StreamEvent } from '../../sdk/index.js';
 import { ConfigController, clientFor, configVersion } from '../shared/config.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { defineElement } from '../shared/define.js';
-import { JobFinishedEvent, JobOpenEvent, opensInPlace } from '../shared/events.js';
+import { announceJobOpen, JobFinishedEvent, opensInPlace } from '../shared/events.js';
 import { formatDateTime } from '../shared/format.js';
 import { KitElement } from '../shared/kit-element.js';
 import { LiveController } from '../shared/live.js';
@@ -153,10 +153,7 @@ export class JobDashboardWidget extends KitElement {
   }
 
   private openReport(job: Job, url: string, click: MouseEvent): void {
-    if (!opensInPlace(click)) return;
-    const openEvent = new JobOpenEvent(job, url);
-    this.dispatchEvent(openEvent);
-    if (openEvent.defaultPrevented) click.preventDefault();
+    if (opensInPlace(click)) announceJobOpen(this, job, url, click);
   }
 
   private get size(): number {

@@ -3,7 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import type { JobDetail } from '../../sdk/index.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { defineElement } from '../shared/define.js';
-import { JobFinishedEvent, JobOpenEvent, opensInPlace } from '../shared/events.js';
+import { announceJobOpen, JobFinishedEvent, opensInPlace } from '../shared/events.js';
 import { formatDateTime, formatDuration } from '../shared/format.js';
 import { isFinished, JobFollower } from '../shared/job-follower.js';
 import { KitElement } from '../shared/kit-element.js';
@@ -254,9 +254,7 @@ export class JobProgressDialog extends KitElement {
   private openReport(job: JobDetail, url: string, click: MouseEvent): void {
     if (!opensInPlace(click)) return;
     this.close();
-    const openEvent = new JobOpenEvent(job, url);
-    this.dispatchEvent(openEvent);
-    if (openEvent.defaultPrevented) click.preventDefault();
+    announceJobOpen(this, job, url, click);
   }
 
   private readonly onClose = (): void => {

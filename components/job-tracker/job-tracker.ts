@@ -4,7 +4,7 @@ import { property, state } from 'lit/decorators.js';
 import type { BulkAction, Job, JobType, Me, User } from '../../sdk/index.js';
 import { ConfigController, clientFor, configVersion } from '../shared/config.js';
 import { defineElement } from '../shared/define.js';
-import { JobOpenEvent, opensInPlace } from '../shared/events.js';
+import { announceJobOpen, opensInPlace } from '../shared/events.js';
 import { KitElement } from '../shared/kit-element.js';
 import { LiveController } from '../shared/live.js';
 import { fillReportUrl } from '../shared/report-url.js';
@@ -347,10 +347,8 @@ export class JobTracker extends KitElement implements TableHost {
   open(job: Job, event?: Event): void {
     if (event && !opensInPlace(event)) return;
     const url = this.reportUrlFor(job);
-    const openEvent = new JobOpenEvent(job, url);
-    this.dispatchEvent(openEvent);
-    if (openEvent.defaultPrevented) event?.preventDefault();
-    else if (url && !(event?.currentTarget instanceof HTMLAnchorElement)) location.assign(url);
+    if (announceJobOpen(this, job, url, event)) return;
+    if (url && !(event?.currentTarget instanceof HTMLAnchorElement)) location.assign(url);
   }
 
   /** @internal */

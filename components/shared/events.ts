@@ -34,6 +34,17 @@ export class JobOpenEvent extends Event {
   }
 }
 
+/**
+ * Fires a cancelable `job-open` for `job` on `host`. Cancelled, it cancels `cause` too (the click on the report
+ * link), so the browser does not follow the link. Returns whether the host cancelled it.
+ */
+export function announceJobOpen(host: EventTarget, job: Job, url: string, cause?: Event): boolean {
+  const openEvent = new JobOpenEvent(job, url);
+  host.dispatchEvent(openEvent);
+  if (openEvent.defaultPrevented) cause?.preventDefault();
+  return openEvent.defaultPrevented;
+}
+
 /** An action (requeue, interrupt, delete), on one job or in bulk, has been answered by the server. */
 export class JobActionEvent extends Event {
   static readonly eventName = 'job-action';
