@@ -286,6 +286,8 @@ export function startWorker(options: WorkerOptions): Worker {
   }
 
   function finish(job: RunningJob): void {
+    // Finished already, or a new run of the job took its place: what follows is the current run's to do.
+    if (running.get(job.id) !== job) return;
     running.delete(job.id);
     marker.forget(job);
     if (fromHandOff.delete(job.id) && offeredSlots === 0) wake();
@@ -367,7 +369,7 @@ export function startWorker(options: WorkerOptions): Worker {
     const graceMs = jobTypes.get(job.type)?.interruptGraceMs ?? settings.interruptGraceMs;
     const timer = setTimeout(() => {
       graceTimers.delete(jobId);
-      if (!running.has(jobId)) return;
+      if (running.get(jobId) !== job) return;
       abandon(job);
       const [plan] = leases.plan([[job]]) as [LeasePlan];
       track(afterLeaseWrite(() => forceInterruptJob(db, id, jobId, plan), plan));
@@ -382,7 +384,10 @@ export function startWorker(options: WorkerOptions): Worker {
   }
 
   async function beat(): Promise<void> {
-    const ids = [...running.keys()];
+    // The runs as they were when the heartbeat left: a job recovered and claimed back meanwhile is a new run, which
+    // this heartbeat's answer says nothing about.
+    const runs = [...running.values()];
+    const ids = runs.map((job) => job.id);
     const held = await heartbeat(db, id, ids, settings.leaseMs, leases.renewable());
     const statuses = new Map<string, string>();
     const unlisted = new Set<string>();
@@ -398,13 +403,12 @@ export function startWorker(options: WorkerOptions): Worker {
     // A lapsing lease that no longer holds unfinished jobs was recovered: nothing is left to know of it.
     for (const leaseId of leases.lapsing()) if (!unlisted.has(leaseId)) leases.forget(leaseId);
     if (unstarted.length > 0) startMissedHandOffs(unstarted);
-    for (const jobId of ids) {
-      const job = running.get(jobId);
-      if (!job) continue;
-      const status = statuses.get(jobId);
-      if (status === 'interrupting') interrupt(jobId);
+    for (const job of runs) {
+      if (running.get(job.id) !== job) continue;
+      const status = statuses.get(job.id);
+      if (status === 'interrupting') interrupt(job.id);
       // Another worker recovered it (our lease lapsed): stop the handler, its result no longer counts.
-      else if (status === undefined && !job.abandoned && running.has(jobId)) loseJob(job);
+      else if (status === undefined && !job.abandoned) loseJob(job);
     }
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Db } from '../../../server/db/types.js';
+import type { Db, QueryOptions } from '../../../server/db/types.js';
 import { enqueueJob } from '../../../server/queue/enqueue.js';
 import { saveArtifact } from '../../../server/queue/sql/artifacts.js';
 import { claimJobs } from '../../../server/queue/sql/claimJobs.js';
@@ -222,6 +222,69 @@ update jobs set host = 'rescuer', attempt = 2, started_at = now() where id = $1:
       const ended = await waitForStatus(db, job.id, ['succeeded']);
       await worker.stop();
       assert.deepEqual([ended.attempt, ended.progress_done, ended.progress_message], [2, 22, 'from attempt 2']);
+    });
+
+    test('a heartbeat sent before the worker got its job back does not stop the new run', async () => {
+      const job = await enqueueJob(db, { type: 'comeback', ...user, maxAttempts: 2 });
+      const [heartbeatGate, releaseHeartbeat] = manualGate();
+      let holdHeartbeats = false;
+      let heartbeatsHeld = 0;
+      let heldHeartbeatAnswered = false;
+      const runs: { attempt: number; aborted: boolean }[] = [];
+      const [secondGate, releaseSecond] = manualGate();
+      const worker = workers.start({
+        db: {
+          ...db,
+          async query<Row>(sql: string, params?: unknown[], options?: QueryOptions) {
+            if (holdHeartbeats && sql.includes('insert into workers (id)')) {
+              heartbeatsHeld++;
+              await heartbeatGate;
+              const answer = await db.query<Row>(sql, params, options);
+              heldHeartbeatAnswered = true;
+              return answer;
+            }
+            return db.query<Row>(sql, params, options);
+          },
+        },
+        leaseMs: 60_000,
+        heartbeatMs: 50,
+        pollMs: 50,
+        jobTypes: [
+          jobType('comeback', async ({ attempt, signal }) => {
+            const run = { attempt, aborted: false };
+            runs.push(run);
+            signal.addEventListener('abort', () => {
+              run.aborted = true;
+            });
+            if (attempt === 2) await secondGate;
+            else await new Promise((resolve) => signal.addEventListener('abort', resolve));
+          }),
+        ],
+      });
+      await waitForStatus(db, job.id, ['running']);
+      // A heartbeat leaves listing the first run; it is answered only once the job runs again here.
+      holdHeartbeats = true;
+      await waitFor(async () => heartbeatsHeld === 1);
+      await db.transaction(async (tx) => {
+        await tx.query(`update job_leases set lease_expires_at = now() - interval '1 second' where $1 = any(job_ids)`, [
+          job.id,
+        ]);
+        await recoverExpiredLeases(tx);
+      });
+      await waitFor(async () => runs.length === 2);
+      holdHeartbeats = false;
+      releaseHeartbeat();
+      await waitFor(async () => heldHeartbeatAnswered);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual(
+        runs.map((run) => run.aborted),
+        [true, false],
+      );
+      assert.equal(worker.running, 1);
+      releaseSecond();
+      const ended = await waitForStatus(db, job.id, ['succeeded']);
+      await worker.stop();
+      assert.equal(ended.attempt, 2);
     });
 
     test('a worker that lost its job to recovery abandons the handler and does not overwrite the outcome', async () => {
