@@ -11,6 +11,15 @@ export function isFinished(job: Pick<Job, 'status'>): boolean {
   return finishedStatuses.has(job.status);
 }
 
+/**
+ * Whether what is known of a job is newer than a load of it: a load sent before a live event can answer after it.
+ * An end is final (a requeue makes a new job); otherwise the later `updatedAt` wins.
+ */
+function isNewer(known: JobDetail, loaded: JobDetail): boolean {
+  if (isFinished(known) && !isFinished(loaded)) return true;
+  return Date.parse(known.updatedAt) > Date.parse(loaded.updatedAt);
+}
+
 /** What a host gives the follower. */
 export interface JobFollowerConfig {
   /** The host's `base-url`, read at each load. */
@@ -48,6 +57,8 @@ export class JobFollower {
         if (!id) return undefined;
         if (this.job && this.job.id !== id) this.job = undefined;
         const job = await clientFor(baseUrl).getJob(id, { signal });
+        const known = this.job;
+        if (known?.id === job.id && isNewer(known, job)) return known;
         this.accept(job);
         return job;
       },
