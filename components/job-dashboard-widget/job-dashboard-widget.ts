@@ -7,6 +7,7 @@ import { controlStyles } from '../shared/controls.styles.js';
 import { defineElement } from '../shared/define.js';
 import { announceJobOpen, JobFinishedEvent, opensInPlace } from '../shared/events.js';
 import { formatDateTime } from '../shared/format.js';
+import { keepNewer } from '../shared/job-state.js';
 import { KitElement } from '../shared/kit-element.js';
 import { LiveController } from '../shared/live.js';
 import { problemDetail } from '../shared/problem-detail.js';
@@ -68,8 +69,8 @@ export class JobDashboardWidget extends KitElement {
       // Filtered on the caller even for a supervisor, who could list everyone's: the widget is "my" operations.
       const page = await client.listJobs({ user: [me.id], sort: '-createdAt', limit }, { signal });
       this.userId = me.id;
-      this.jobs = page.items;
-      return page.items;
+      this.jobs = keepNewer(page.items, this.jobs);
+      return this.jobs;
     },
     args: () => [this.baseUrl, this.size, this.reloads, this.clientVersion] as const,
   });

@@ -7,7 +7,7 @@ import { ConfigController, clientFor, configVersion } from '../shared/config.js'
 import { controlStyles } from '../shared/controls.styles.js';
 import { defineElement } from '../shared/define.js';
 import { JobFinishedEvent } from '../shared/events.js';
-import { isFinished } from '../shared/job-follower.js';
+import { isFinished } from '../shared/job-state.js';
 import { KitElement } from '../shared/kit-element.js';
 import { LiveController } from '../shared/live.js';
 import { isGone, problemDetail } from '../shared/problem-detail.js';

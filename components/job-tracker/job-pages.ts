@@ -1,4 +1,5 @@
 import type { Job, JobPage } from '../../sdk/index.js';
+import { keepNewer } from '../shared/job-state.js';
 
 interface Page {
   /** The cursor that fetched it (null for the first page), kept so an evicted page can be fetched again. */
@@ -38,7 +39,11 @@ export class JobPages {
   reset(first: JobPage): void {
     this.abortAll();
     this.generation++;
-    this.pages = [{ cursor: null, items: first.items, count: first.items.length }];
+    const items = keepNewer(
+      first.items,
+      [...this.loaded()].map(([, job]) => job),
+    );
+    this.pages = [{ cursor: null, items, count: items.length }];
     this.nextCursor = first.nextCursor;
     this.total = first.total;
     this.error = undefined;

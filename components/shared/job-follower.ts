@@ -2,23 +2,8 @@ import { Task } from '@lit/task';
 import type { ReactiveControllerHost } from 'lit';
 import type { Job, JobDetail, StreamEvent } from '../../sdk/index.js';
 import { ConfigController, clientFor, configVersion } from './config.js';
+import { isFinished, isNewer } from './job-state.js';
 import { LiveController } from './live.js';
-
-const finishedStatuses = new Set(['succeeded', 'failed', 'interrupted']);
-
-/** Whether a job has ended (a status this version does not know counts as not ended). */
-export function isFinished(job: Pick<Job, 'status'>): boolean {
-  return finishedStatuses.has(job.status);
-}
-
-/**
- * Whether what is known of a job is newer than a load of it: a load sent before a live event can answer after it.
- * An end is final (a requeue makes a new job); otherwise the later `updatedAt` wins.
- */
-function isNewer(known: JobDetail, loaded: JobDetail): boolean {
-  if (isFinished(known) && !isFinished(loaded)) return true;
-  return Date.parse(known.updatedAt) > Date.parse(loaded.updatedAt);
-}
 
 /** What a host gives the follower. */
 export interface JobFollowerConfig {

@@ -6,7 +6,6 @@ import type { JobFinishedEvent, JobLaunchedEvent, JobOpenEvent } from '../../com
 import { JobProgressDialog } from '../../components/job-progress-dialog/job-progress-dialog.js';
 import { launchAndFollow } from '../../components/job-progress-dialog/launch-and-follow.js';
 import { TimeLeftEstimator } from '../../components/job-progress-dialog/time-left.js';
-import { configure } from '../../components/shared/config.js';
 import type { JobDetail } from '../../sdk/index.js';
 import { makeJob, problem } from './support/fixtures.js';
 import {
@@ -18,7 +17,7 @@ import {
   text,
   until,
 } from './support/follow.js';
-import { checkedFetch, liveStream, requests, resetApi, violations, worker } from './support/mock-api.js';
+import { countAnswers, gate, liveStream, requests, resetApi, violations, worker } from './support/mock-api.js';
 
 /** The dialog on a clock the test moves, as Lit's own tests subclass elements rather than patch globals. */
 class ClockedDialog extends JobProgressDialog {
@@ -275,21 +274,10 @@ describe('<job-progress-dialog>', () => {
   });
 
   it('keeps the end it heard live when a load sent before it answers later with the job still running', async () => {
-    let loadsAnswered = 0;
-    configure({
-      baseUrl: '/api',
-      fetch: async (input, init) => {
-        const response = await checkedFetch(input, init);
-        if (new URL(response.url).pathname === '/api/jobs/7') loadsAnswered++;
-        return response;
-      },
-    });
+    const loadsAnswered = countAnswers('/api/jobs/7');
     const dialog = await openDialog();
     await stream.open;
-    let answerLoad!: () => void;
-    const loadHeld = new Promise<void>((resolve) => {
-      answerLoad = resolve;
-    });
+    const [loadHeld, answerLoad] = gate();
     const running = current;
     worker.use(
       http.get('/api/jobs/:id', async () => {
@@ -298,14 +286,14 @@ describe('<job-progress-dialog>', () => {
       }),
     );
     const loads = () => requests.filter((url) => url.pathname === '/api/jobs/7').length;
-    const [loadsBefore, answeredBefore] = [loads(), loadsAnswered];
+    const [loadsBefore, answeredBefore] = [loads(), loadsAnswered()];
     dialog.close();
     await dialog.show();
     await until(() => loads() > loadsBefore, 'no reload on re-opening');
     await stream.send({ type: 'job.finished', job: makeJob(7, { updatedAt: running.updatedAt }) });
     await until(() => part(dialog, 'result'), 'no result');
     answerLoad();
-    await until(() => loadsAnswered > answeredBefore, 'load not answered');
+    await until(() => loadsAnswered() > answeredBefore, 'load not answered');
     await new Promise((resolve) => setTimeout(resolve, 100));
     await dialog.updateComplete;
     expect(dialog.job?.status).to.equal('succeeded');

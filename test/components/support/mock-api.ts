@@ -74,6 +74,29 @@ export async function resetApi(...handlers: RequestHandler[]): Promise<void> {
   configure({ baseUrl: '/api', fetch: checkedFetch });
 }
 
+/** Points the kit at the mocked API through a fetch that counts the responses it handed back for `pathname`. */
+export function countAnswers(pathname: string): () => number {
+  let answered = 0;
+  configure({
+    baseUrl: '/api',
+    fetch: async (input, init) => {
+      const response = await checkedFetch(input, init);
+      if (new URL(response.url).pathname === pathname) answered++;
+      return response;
+    },
+  });
+  return () => answered;
+}
+
+/** A promise a handler awaits to hold its answer, and the function that lets it go. */
+export function gate(): [Promise<void>, () => void] {
+  let open!: () => void;
+  const held = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return [held, open];
+}
+
 /** The `GET /api/jobs` requests made so far. */
 export function jobRequests(): URL[] {
   return requests.filter((url) => url.pathname === '/api/jobs');
