@@ -1533,7 +1533,7 @@ export interface components {
         Limit: number;
         /**
          * @description Language for labels (`en` or `fr` in the reference server). Browsers send the user's whole list of languages
-         *     here, so servers accept long values.
+         *     here, so servers accept long values. Answers say `Vary: Accept-Language`.
          * @example fr-FR,fr;q=0.9,en;q=0.8
          */
         AcceptLanguage: string;
@@ -1657,7 +1657,7 @@ export interface operations {
             header?: {
                 /**
                  * @description Language for labels (`en` or `fr` in the reference server). Browsers send the user's whole list of languages
-                 *     here, so servers accept long values.
+                 *     here, so servers accept long values. Answers say `Vary: Accept-Language`.
                  * @example fr-FR,fr;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -1754,7 +1754,7 @@ export interface operations {
             header?: {
                 /**
                  * @description Language for labels (`en` or `fr` in the reference server). Browsers send the user's whole list of languages
-                 *     here, so servers accept long values.
+                 *     here, so servers accept long values. Answers say `Vary: Accept-Language`.
                  * @example fr-FR,fr;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -1861,7 +1861,7 @@ export interface operations {
             header?: {
                 /**
                  * @description Language for labels (`en` or `fr` in the reference server). Browsers send the user's whole list of languages
-                 *     here, so servers accept long values.
+                 *     here, so servers accept long values. Answers say `Vary: Accept-Language`.
                  * @example fr-FR,fr;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -1939,7 +1939,7 @@ export interface operations {
             header?: {
                 /**
                  * @description Language for labels (`en` or `fr` in the reference server). Browsers send the user's whole list of languages
-                 *     here, so servers accept long values.
+                 *     here, so servers accept long values. Answers say `Vary: Accept-Language`.
                  * @example fr-FR,fr;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -2005,7 +2005,7 @@ export interface operations {
             header?: {
                 /**
                  * @description Language for labels (`en` or `fr` in the reference server). Browsers send the user's whole list of languages
-                 *     here, so servers accept long values.
+                 *     here, so servers accept long values. Answers say `Vary: Accept-Language`.
                  * @example fr-FR,fr;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -2067,7 +2067,7 @@ export interface operations {
             header?: {
                 /**
                  * @description Language for labels (`en` or `fr` in the reference server). Browsers send the user's whole list of languages
-                 *     here, so servers accept long values.
+                 *     here, so servers accept long values. Answers say `Vary: Accept-Language`.
                  * @example fr-FR,fr;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
@@ -2347,7 +2347,7 @@ export interface operations {
             header?: {
                 /**
                  * @description Language for labels (`en` or `fr` in the reference server). Browsers send the user's whole list of languages
-                 *     here, so servers accept long values.
+                 *     here, so servers accept long values. Answers say `Vary: Accept-Language`.
                  * @example fr-FR,fr;q=0.9,en;q=0.8
                  */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];

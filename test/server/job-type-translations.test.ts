@@ -111,6 +111,17 @@ for (const kind of dbKinds) {
       return body.items.map((m: { message: string }) => m.message);
     }
 
+    it('says that its answers vary with the Accept-Language they were given, errors included', async () => {
+      const types = await world.call('alice', 'GET', '/job-types', { headers: french });
+      assert.equal(types.status, 200);
+      const missing = await world.call('alice', 'GET', '/jobs/999999', { headers: french });
+      assert.equal(missing.status, 404);
+      const anonymous = await world.call(null, 'GET', '/jobs');
+      assert.equal(anonymous.status, 401);
+      for (const { headers } of [types, missing, anonymous])
+        assert.match(headers.get('vary') ?? '', /accept-language/i);
+    });
+
     it('shows a French import its options, steps, progress and warnings in French', async () => {
       const job = await run('bob', 'product-import', { file: badRowsCsv, fileName: 'chaises.csv', mode: 'create' });
       assert.equal(job.status, 'succeeded');
