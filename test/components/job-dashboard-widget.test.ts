@@ -7,16 +7,7 @@ import type { Job } from '../../sdk/index.js';
 import { firesJobOpenOnCtrlClick } from './support/clicks.js';
 import { bob, makeJob, page, problem, runningJob } from './support/fixtures.js';
 import { expectAccessibleInBothThemes, part, shown, text, until } from './support/follow.js';
-import {
-  countAnswers,
-  gate,
-  jobRequests,
-  liveStream,
-  requests,
-  resetApi,
-  violations,
-  worker,
-} from './support/mock-api.js';
+import { holdAnswers, liveStream, requests, resetApi, violations } from './support/mock-api.js';
 
 describe('<job-dashboard-widget>', () => {
   let listed: Job[];
@@ -134,26 +125,16 @@ describe('<job-dashboard-widget>', () => {
   });
 
   it('keeps an end heard live while a reload sent before it answers with the job still running', async () => {
-    const loadsAnswered = countAnswers('/api/jobs');
     const widget = await render();
     await stream.open;
-    const [loadHeld, answerLoad] = gate();
     const stale = [...listed];
-    worker.use(
-      http.get('/api/jobs', async () => {
-        await loadHeld;
-        return HttpResponse.json(page(stale));
-      }),
-    );
-    const answeredBefore = loadsAnswered();
+    const reload = holdAnswers('/api/jobs', () => HttpResponse.json(page(stale)));
     await stream.send({ type: 'reset', reason: 'replay_window_exceeded' });
-    await until(() => jobRequests().length === 2, 'no reload after the reset');
+    await until(reload.sent, 'no reload after the reset');
     await stream.send({ type: 'job.finished', job: makeJob(1, { updatedAt: stale[0]!.updatedAt }) });
     const badge = () => text(items(widget)[0]!.querySelector('job-status-badge')!.shadowRoot);
     await until(() => badge().includes('Succeeded'), 'end not shown');
-    answerLoad();
-    await until(() => loadsAnswered() > answeredBefore, 'reload not answered');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await reload.release();
     await widget.updateComplete;
     expect(ids(widget)).to.deep.equal(['1', '2', '3']);
     expect(badge()).to.contain('Succeeded');

@@ -17,7 +17,7 @@ import {
   text,
   until,
 } from './support/follow.js';
-import { countAnswers, gate, liveStream, requests, resetApi, violations, worker } from './support/mock-api.js';
+import { holdAnswers, liveStream, requests, resetApi, violations } from './support/mock-api.js';
 
 /** The dialog on a clock the test moves, as Lit's own tests subclass elements rather than patch globals. */
 class ClockedDialog extends JobProgressDialog {
@@ -274,27 +274,16 @@ describe('<job-progress-dialog>', () => {
   });
 
   it('keeps the end it heard live when a load sent before it answers later with the job still running', async () => {
-    const loadsAnswered = countAnswers('/api/jobs/7');
     const dialog = await openDialog();
     await stream.open;
-    const [loadHeld, answerLoad] = gate();
     const running = current;
-    worker.use(
-      http.get('/api/jobs/:id', async () => {
-        await loadHeld;
-        return HttpResponse.json(running);
-      }),
-    );
-    const loads = () => requests.filter((url) => url.pathname === '/api/jobs/7').length;
-    const [loadsBefore, answeredBefore] = [loads(), loadsAnswered()];
+    const load = holdAnswers('/api/jobs/7', () => HttpResponse.json(running));
     dialog.close();
     await dialog.show();
-    await until(() => loads() > loadsBefore, 'no reload on re-opening');
+    await until(load.sent, 'no reload on re-opening');
     await stream.send({ type: 'job.finished', job: makeJob(7, { updatedAt: running.updatedAt }) });
     await until(() => part(dialog, 'result'), 'no result');
-    answerLoad();
-    await until(() => loadsAnswered() > answeredBefore, 'load not answered');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await load.release();
     await dialog.updateComplete;
     expect(dialog.job?.status).to.equal('succeeded');
     expect(shown(dialog)).to.contain('Succeeded');

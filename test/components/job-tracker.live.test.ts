@@ -7,8 +7,7 @@ import type { Job } from '../../sdk/index.js';
 import { jobTypes, makeJob, page, problem, runningJob } from './support/fixtures.js';
 import {
   checkedFetch,
-  countAnswers,
-  gate,
+  holdAnswers,
   jobRequests,
   liveStream,
   requests,
@@ -118,25 +117,15 @@ describe('<job-tracker> live updates', () => {
   });
 
   it('keeps an end heard live while a reload sent before it answers with the job still running', async () => {
-    const loadsAnswered = countAnswers('/api/jobs');
     const tracker = await renderTracker();
     await stream.open;
-    const [loadHeld, answerLoad] = gate();
     const stale = [...listed];
-    worker.use(
-      http.get('/api/jobs', async () => {
-        await loadHeld;
-        return HttpResponse.json(page(stale));
-      }),
-    );
-    const [loadsBefore, answeredBefore] = [jobRequests().length, loadsAnswered()];
+    const reload = holdAnswers('/api/jobs', () => HttpResponse.json(page(stale)));
     await stream.send({ type: 'reset', reason: 'replay_window_exceeded' });
-    await until(() => jobRequests().length > loadsBefore, 'no reload after the reset');
+    await until(reload.sent, 'no reload after the reset');
     await stream.send({ type: 'job.finished', job: makeJob(2, { updatedAt: stale[0]!.updatedAt }) });
     await until(() => cell(rowById(tracker, '2')!, 'status').includes('Succeeded'), 'end not shown');
-    answerLoad();
-    await until(() => loadsAnswered() > answeredBefore, 'reload not answered');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await reload.release();
     await tracker.updateComplete;
     expect(rows(tracker).map((row) => cell(row, 'id'))).to.deep.equal(['2', '3', '4']);
     expect(cell(rowById(tracker, '2')!, 'status')).to.contain('Succeeded');

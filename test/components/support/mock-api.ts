@@ -9,6 +9,7 @@ import { setupWorker } from 'msw/browser';
 import { configure } from '../../../components/shared/config.js';
 import type { StreamEvent } from '../../../sdk/index.js';
 import { alice, bob, jobTypes, me, page } from './fixtures.js';
+import { until } from './until.js';
 
 interface Verdict {
   ok: boolean;
@@ -20,6 +21,8 @@ let started: Promise<unknown> | undefined;
 
 /** Requests the elements made, in order (`GET /api/jobs?status=processed`). */
 export const requests: URL[] = [];
+/** Requests whose answer the elements got, in the order they got it. */
+export const answered: URL[] = [];
 /** Contract violations seen; `afterEach` fails the test when any. */
 export const violations: string[] = [];
 
@@ -37,6 +40,7 @@ export async function checkedFetch(input: RequestInfo | URL, init?: RequestInit)
     body,
   });
   if (!verdict.ok) violations.push(verdict.message ?? 'contract violation');
+  answered.push(new URL(request.url));
   return response;
 }
 
@@ -70,31 +74,37 @@ export async function resetApi(...handlers: RequestHandler[]): Promise<void> {
   await started;
   worker.resetHandlers(...handlers, ...defaultHandlers());
   requests.length = 0;
+  answered.length = 0;
   violations.length = 0;
   configure({ baseUrl: '/api', fetch: checkedFetch });
 }
 
-/** Points the kit at the mocked API through a fetch that counts the responses it handed back for `pathname`. */
-export function countAnswers(pathname: string): () => number {
-  let answered = 0;
-  configure({
-    baseUrl: '/api',
-    fetch: async (input, init) => {
-      const response = await checkedFetch(input, init);
-      if (new URL(response.url).pathname === pathname) answered++;
-      return response;
-    },
-  });
-  return () => answered;
-}
-
-/** A promise a handler awaits to hold its answer, and the function that lets it go. */
-export function gate(): [Promise<void>, () => void] {
+/**
+ * Holds the answers to `GET pathname` until `release()`: a load sent before a live event that answers after it.
+ * `sent()` says a held load left; `release()` lets them answer and resolves once an element got the answer and had
+ * time to apply it.
+ */
+export function holdAnswers(pathname: string, answer: () => Response) {
   let open!: () => void;
   const held = new Promise<void>((resolve) => {
     open = resolve;
   });
-  return [held, open];
+  worker.use(
+    http.get(pathname, async () => {
+      await held;
+      return answer();
+    }),
+  );
+  const count = (urls: URL[]) => urls.filter((url) => url.pathname === pathname).length;
+  const [sentBefore, answeredBefore] = [count(requests), count(answered)];
+  return {
+    sent: () => count(requests) > sentBefore,
+    async release(): Promise<void> {
+      open();
+      await until(() => count(answered) > answeredBefore, `no answer to ${pathname}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    },
+  };
 }
 
 /** The `GET /api/jobs` requests made so far. */
