@@ -13,7 +13,7 @@ import { RunningJob } from './context.js';
 import { thrownCode, thrownMessage } from './handlerInput.js';
 import { LeaseBook, type LeasePlan } from './leaseBook.js';
 import { createMarker } from './marker.js';
-import { jobsHandedOverChannel, jobsInterruptChannel, jobsQueuedChannel } from './notify.js';
+import { interruptedJobIn, jobsHandedOverChannel, jobsInterruptChannel, jobsQueuedChannel } from './notify.js';
 import { type ClaimedJobRow, claimJobs } from './sql/claimJobs.js';
 import { type Completion, completeJobs } from './sql/completeJobs.js';
 import { completeSucceededJobs } from './sql/completeSucceededJobs.js';
@@ -455,7 +455,12 @@ export function startWorker(options: WorkerOptions): Worker {
 
   unsubscribes.push(db.listen(jobsQueuedChannel, wake));
   unsubscribes.push(db.listen(jobsHandedOverChannel, takeHandOff));
-  unsubscribes.push(db.listen(jobsInterruptChannel, (payload) => interrupt(payload.trim())));
+  unsubscribes.push(
+    db.listen(jobsInterruptChannel, (payload) => {
+      const jobId = interruptedJobIn(db.schema, payload);
+      if (jobId) interrupt(jobId);
+    }),
+  );
   every(heartbeatMs, beat);
   every(settings.recoveryMs, recover);
   every(settings.pollMs, async () => wake());

@@ -40,6 +40,6 @@ where id = $1::bigint and status in ('queued', 'running')
 returning *`,
     [id, actor.id, actor.name],
   );
-  if (rows[0]) await tx.query(`select pg_notify('jobs_interrupt', $1::text)`, [id]);
+  if (rows[0]) await tx.query(`select pg_notify('jobs_interrupt', current_schema() || ':' || $1::text)`, [id]);
   return rows[0] ?? null;
 }

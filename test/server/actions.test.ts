@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { createApp } from '../../server/app.js';
 import { loadUsers, tokenAuth } from '../../server/auth/tokens.js';
 import type { Db } from '../../server/db/types.js';
+import { jobsInterruptChannel } from '../../server/queue/notify.js';
 import { claimJobs } from '../../server/queue/sql/claimJobs.js';
 import { listAudit } from '../../server/store/audit.js';
 import { contractChecked } from '../support/contract.js';
@@ -254,14 +255,14 @@ for (const kind of dbKinds) {
         assert.equal(rows.length, 0, 'the job left the queue');
       });
 
-      it('asks the worker to stop a running job: interrupting, then NOTIFY jobs_interrupt', async () => {
+      it('asks the worker to stop a running job: interrupting, then NOTIFY jobs_interrupt naming its schema', async () => {
         const running = await insertJob(world.db, { user: 'alice', status: 'running' });
         const heard: string[] = [];
         let notified: () => void = () => {};
         const received = new Promise<void>((resolve) => {
           notified = resolve;
         });
-        const unlisten = await world.db.listen('jobs_interrupt', (payload) => {
+        const unlisten = await world.db.listen(jobsInterruptChannel, (payload) => {
           heard.push(payload);
           notified();
         });
@@ -271,7 +272,7 @@ for (const kind of dbKinds) {
           assert.equal(body.status, 'interrupting');
           assert.deepEqual(body.interruptedBy, { id: 'carol', name: 'Carol Nguyen' });
           await received;
-          assert.deepEqual(heard, [running]);
+          assert.deepEqual(heard, [`${world.db.schema}:${running}`]);
           const again = await world.call('carol', 'POST', `/jobs/${running}/interrupt`);
           assert.equal(again.status, 202);
           assert.equal(again.body.status, 'interrupting');

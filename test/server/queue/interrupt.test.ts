@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { Db } from '../../../server/db/types.js';
 import { enqueueJob } from '../../../server/queue/enqueue.js';
 import { interruptQueuedJob, interruptRunningJob } from '../../../server/store/interruptJob.js';
-import { dbKinds } from '../../support/db.js';
+import { dbKinds, openTestDb } from '../../support/db.js';
 import { jobById, jobType, manualGate, useQueueSchema, waitFor, waitForStatus } from './helpers.js';
 
 const user = { userId: 'u1', userName: 'User One' };
@@ -47,6 +47,39 @@ for (const kind of dbKinds) {
       assert.equal(ended.forced, false);
       assert.equal(ended.interrupted_by_id, 'admin');
       assert.ok(ended.ended_at);
+    });
+
+    test('an interrupt in another deployment on the same database leaves a job with the same ID alone', {
+      skip: kind === 'pglite' && 'an embedded database has one deployment',
+    }, async () => {
+      const seen = { aborted: false, finished: false };
+      const job = await enqueueJob(db, { type: 'long', ...user });
+      const worker = workers.start({ db, heartbeatMs: 60_000, jobTypes: [jobType('long', untilAborted(seen))] });
+      await waitForStatus(db, job.id, ['running']);
+      const neighbour = await openTestDb(kind);
+      try {
+        // Each schema numbers its jobs from 1: the neighbour's first job takes this one's ID.
+        const namesake = await enqueueJob(neighbour, { type: 'long', ...user });
+        assert.equal(namesake.id, job.id);
+        await neighbour.transaction((tx) => interruptRunningJob(tx, namesake.id, admin));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        assert.equal(seen.aborted, false, 'aborted by the neighbour’s interrupt');
+        // Nor is it remembered for a run of that ID starting here later.
+        await db.transaction((tx) => interruptRunningJob(tx, job.id, admin));
+        await waitForStatus(db, job.id, ['interrupted']);
+        const next = await enqueueJob(db, { type: 'long', ...user });
+        await neighbour.query(`select setval('jobs_id_seq', $1::bigint, false)`, [next.id]);
+        await neighbour.transaction(async (tx) => {
+          const other = await enqueueJob(tx, { type: 'long', ...user });
+          await interruptRunningJob(tx, other.id, admin);
+        });
+        await waitForStatus(db, next.id, ['running', 'interrupted']);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        assert.equal((await jobById(db, next.id)).status, 'running');
+      } finally {
+        await worker.stop({ graceMs: 0 });
+        await neighbour.close();
+      }
     });
 
     test('a job its worker holds but has not marked running yet is interrupted through the worker', async () => {
