@@ -143,10 +143,11 @@ export async function latestBatch(db: Queryable): Promise<bigint> {
 
 /** The newest event ID written so far. */
 export async function latestEventId(db: Queryable): Promise<bigint> {
-  const { rows } = await db.query<{ id: string | null }>(
-    `select (id * ${eventIdStride} + size)::text as id from job_events order by id desc limit 1`,
+  const { rows } = await db.query<{ latest: string | null }>(
+    // Aliased apart from the column: `order by id` would sort the text, where batch 999's IDs follow batch 1000's.
+    `select (id * ${eventIdStride} + size)::text as latest from job_events order by id desc limit 1`,
   );
-  return BigInt(rows[0]?.id ?? 0);
+  return BigInt(rows[0]?.latest ?? 0);
 }
 
 /**

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Db } from '../../server/db/types.js';
-import { pruneEvents } from '../../server/events/queries.js';
+import { eventIdStride, pruneEvents } from '../../server/events/queries.js';
 import { dbKinds, openTestDb } from '../support/db.js';
 import { bearer, jobType, type LiveWorld, liveWorld, TestStream } from './events-support.js';
 
@@ -92,6 +92,30 @@ for (const kind of dbKinds) {
       // While it checks that ID, its feed catches up and hands out the events the client already has.
       latest.arm(() => behind.live.flush());
       const resumed = await open(behind, `/api/events?lastEventId=${lastSeen}`);
+      const next = await insertJob(db, 'alice');
+      await behind.live.flush();
+      await resumed.until((s) => s.trail(next).includes('job.created:running'));
+      assert.deepEqual(
+        resumed.events.map((event) => event.data.type),
+        ['job.created'],
+      );
+    });
+
+    test('a client resuming from a batch past 999 that this server has not read yet is not told to reset', async () => {
+      // This server's feed reads only when asked.
+      const behind = await liveWorld(db, jobTypes, {
+        heartbeatMs: 60_000,
+        feed: { pollMs: 60_000, idlePollMs: 60_000 },
+      });
+      worlds.push(behind);
+      // Event IDs that cross from 999… to 1000…: as text, the older sorts last.
+      await db.query(`alter table job_events alter column id restart with 998`);
+      for (const user of ['alice', 'alice', 'alice']) await insertJob(db, user);
+      const { rows } = await db.query<{ id: string }>(
+        `select (id * ${eventIdStride} + size)::text as id from job_events where id = (select max(id) from job_events)`,
+      );
+      assert.ok(BigInt(rows[0]!.id) >= 1000n * eventIdStride);
+      const resumed = await open(behind, `/api/events?lastEventId=${rows[0]!.id}`);
       const next = await insertJob(db, 'alice');
       await behind.live.flush();
       await resumed.until((s) => s.trail(next).includes('job.created:running'));
