@@ -137,6 +137,10 @@ export interface JobsClient {
    *
    * `job.progress` events are coalesced per job per animation frame; other events arrive at once and in order.
    * Listeners must ignore event types they do not know (servers may add some). Returns the unsubscribe function.
+   *
+   * When the stream is refused or keeps failing, polling `GET /jobs?updatedAfter=…` stands in for it: it tells jobs
+   * created, changed and finished, but neither deleted jobs nor notifications. Back on a stream that has no event to
+   * resume from, a `reset` (reason `resumed_after_polling`) follows a last poll: reload what is shown.
    */
   subscribe(listener: (event: StreamEvent) => void, options?: SubscribeOptions): () => void;
   /**

@@ -162,7 +162,7 @@ class LiveConnection {
       },
       onState: (state) => this.#setState(state),
       onEvent: (event) => this.#receive(event),
-      catchUp: (signal) => this.#pollOnce(signal),
+      catchUp: (signal) => this.#catchUp(signal),
     });
   }
 
@@ -329,6 +329,15 @@ class LiveConnection {
   }
 
   /**
+   * Back on a stream that replays nothing (no event ID to resume from): a last poll tells what changed, and a
+   * `reset` has what is shown reloaded, since polling never sees a job deleted.
+   */
+  async #catchUp(signal: AbortSignal): Promise<void> {
+    await this.#pollOnce(signal);
+    this.#dispatch({ type: 'reset', reason: 'resumed_after_polling' });
+  }
+
+  /**
    * Polls `GET /jobs?updatedAfter=…` once and turns each changed job into the event the stream would have sent:
    * `job.created` for a job created since the last poll, `job.finished` when it reached a final status,
    * `job.updated` otherwise.
@@ -344,8 +353,11 @@ class LiveConnection {
       (job) => Date.parse(job.updatedAt) > since - overlap && this.#handedOut.get(job.id)?.updatedAt !== job.updatedAt,
     );
     changed.sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt));
+    // Read before any of them is remembered: remembering moves the overlap on and forgets the states behind it,
+    // a job's earlier end among them, which would then be told again.
+    const previous = new Map(changed.map((job) => [job.id, this.#handedOut.get(job.id)?.status]));
     for (const job of changed) {
-      for (const event of eventsFor(job, this.#handedOut.get(job.id)?.status, since, overlap)) this.#dispatch(event);
+      for (const event of eventsFor(job, previous.get(job.id), since, overlap)) this.#dispatch(event);
       this.#remember(job, true);
     }
   }

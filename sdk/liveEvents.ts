@@ -11,7 +11,8 @@ export function eventsFor(
   overlap: number,
 ): StreamEvent[] {
   const events: StreamEvent[] = [];
-  const isNew = previousStatus === undefined && Date.parse(job.createdAt) > since;
+  // Within the overlap too: a launch stamped before a change the previous poll read may have committed after it.
+  const isNew = previousStatus === undefined && Date.parse(job.createdAt) > since - overlap;
   if (isNew) events.push({ type: 'job.created', job });
   // With no earlier state at hand (forgotten past the overlap, or never seen), a job that ended before the window
   // polled was finished already: a requeue marking it now is an update, not its end again.

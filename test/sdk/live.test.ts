@@ -581,6 +581,58 @@ describe('subscribe(): polling fallback', () => {
     ]);
   });
 
+  test('a requeue polled with a later change of another job is no second end, however long ago the job ended', async () => {
+    const endedAt = '2026-11-23T09:15:30Z';
+    const ended = job({ id: '1042', status: 'succeeded', endedAt, updatedAt: endedAt });
+    let polls = 0;
+    const api = fakeApi(
+      () => withHeaders(problem(404, 'not_found'), { date: 'Mon, 23 Nov 2026 09:15:20 GMT' }),
+      () => {
+        polls += 1;
+        if (polls === 1) return pageOf(ended);
+        // In one poll, 6 s later: another job's change, then the requeue marking 1042. The first moves the overlap
+        // past 1042's end before the requeue is looked at.
+        if (polls === 2)
+          return pageOf(job({ id: '7', updatedAt: '2026-11-23T09:15:36Z' }), {
+            ...ended,
+            requeuedAs: '1043',
+            updatedAt: '2026-11-23T09:15:37Z',
+          });
+        return pageOf();
+      },
+    );
+    const { events } = listen({ baseUrl: freshBaseUrl(), fetch: api.fetch, live: { pollInterval: 1 } });
+    await waitFor(() => polls >= 3, 'three polls');
+    assert.deepEqual(
+      typesAndIds(events).filter((line) => line.endsWith(' 1042')),
+      ['job.finished 1042', 'job.updated 1042'],
+    );
+  });
+
+  test('a job polled for the first time after a later change is told as created when it was created within the overlap', async () => {
+    let polls = 0;
+    const api = fakeApi(
+      () => withHeaders(problem(404, 'not_found'), { date: 'Mon, 23 Nov 2026 09:16:00 GMT' }),
+      () => {
+        polls += 1;
+        if (polls === 1)
+          return pageOf(job({ id: '7', createdAt: '2026-11-23T09:10:00Z', updatedAt: '2026-11-23T09:16:30Z' }));
+        // Launched (stamped) before 7's change was read, committed after it.
+        if (polls === 2)
+          return pageOf(
+            job({ id: '8', status: 'queued', createdAt: '2026-11-23T09:16:28Z', updatedAt: '2026-11-23T09:16:28Z' }),
+          );
+        return pageOf();
+      },
+    );
+    const { events } = listen({ baseUrl: freshBaseUrl(), fetch: api.fetch, live: { pollInterval: 1 } });
+    await waitFor(() => polls >= 3, 'three polls');
+    assert.deepEqual(
+      typesAndIds(events).filter((line) => line.endsWith(' 8')),
+      ['job.created 8'],
+    );
+  });
+
   test('with no event seen yet, polling starts from the server’s clock (its Date header), not the client’s', async () => {
     const polls: URLSearchParams[] = [];
     const api = fakeApi(
@@ -744,7 +796,7 @@ describe('subscribe(): polling fallback', () => {
     assert.deepEqual(typesAndIds(events), ['job.updated 1042', 'job.finished 1042', 'job.updated 7', 'job.progress 7']);
   });
 
-  test('back on a stream with no event to resume from, a last poll covers what changed since the previous one', async () => {
+  test('back on a stream with no event to resume from, a last poll tells what changed, and a reset has the rest reloaded (deletes)', async () => {
     let streamUp = false;
     let reopened = false;
     const api = fakeApi(
@@ -764,8 +816,9 @@ describe('subscribe(): polling fallback', () => {
     });
     await waitFor(() => states.at(-1) === 'polling', 'polling');
     streamUp = true;
-    await waitFor(() => events.length === 1, 'the change, from a last poll');
-    assert.deepEqual(typesAndIds(events), ['job.finished 7']);
+    await waitFor(() => events.length === 2, 'the change, from a last poll, and a reset');
+    assert.deepEqual(typesAndIds(events), ['job.finished 7', 'reset ']);
+    assert.deepEqual(events[1], { type: 'reset', reason: 'resumed_after_polling' });
     await waitFor(() => states.at(-1) === 'open', 'the stream open');
     assert.equal(api.streamRequests().at(-1)!.headers.get('last-event-id'), null);
   });
