@@ -439,7 +439,7 @@ export interface components {
              * @example /api/jobs/1042
              */
             instance?: string;
-            /** @description The individual validation failures, when there are several. */
+            /** @description The individual validation failures, when there are several: the first 20 at most (`detail` counts the rest). */
             errors?: components["schemas"]["ProblemFieldError"][];
         };
         /**

@@ -31,17 +31,30 @@ const titles: Record<string, string> = {
 
 export const problemTypeBase = 'https://job-tracker-kit.dev/problems/';
 
+/**
+ * The field errors a problem lists: a body of a few hundred kilobytes can hold a hundred thousand faults, and the
+ * answer would be twenty times its size. The detail counts the rest (`moreThanListed`).
+ */
+export const maxListedErrors = 20;
+
+/** `" (and N more)"` after the first of `count` faults, or nothing for one. */
+export function moreThanListed(count: number): string {
+  return count > 1 ? ` (and ${(count - 1).toLocaleString('en-US')} more)` : '';
+}
+
 export class ProblemError extends Error {
   override name = 'ProblemError';
+  readonly errors?: FieldError[];
   constructor(
     readonly status: number,
     readonly code: string,
     detail: string,
-    readonly errors?: FieldError[],
+    errors?: FieldError[],
     /** Sent with the problem, e.g. `Retry-After` with a 429. */
     readonly headers?: Record<string, string>,
   ) {
     super(detail);
+    this.errors = errors?.slice(0, maxListedErrors);
   }
 
   toProblem(instance?: string): Problem {

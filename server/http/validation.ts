@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import type { operations } from '../../sdk/generated/openapi.js';
 import { unstorableTextIn } from '../db/text.js';
 import type { AppEnv } from './env.js';
-import { badRequest, type FieldError } from './problem.js';
+import { badRequest, type FieldError, moreThanListed } from './problem.js';
 import { schemaProblems } from './schemaErrors.js';
 import { addStorableFormats } from './storable.js';
 
@@ -130,7 +130,8 @@ function toFieldErrors(location: Location, errors: ErrorObject[] | null | undefi
 
 function check(operationId: string, location: Location, value: Json, parameters: Parameter[], out: FieldError[]) {
   const validate = parameterValidator(operationId, location, parameters);
-  if (!validate(value)) out.push(...toFieldErrors(location, validate.errors));
+  // One by one: spread into push(), a hundred thousand faults exceed the arguments a call may take.
+  if (!validate(value)) for (const error of toFieldErrors(location, validate.errors)) out.push(error);
 }
 
 function readQuery(url: URL, parameters: Parameter[], errors: FieldError[]): Json {
@@ -204,8 +205,7 @@ function checkText(location: Location, input: unknown, errors: FieldError[]): vo
 function summarise(errors: FieldError[]): string {
   const first = errors[0]!;
   const where = first.location === 'body' ? 'body' : `${first.location} parameter`;
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
-  return `${where} ${first.path === '/' ? '' : `"${first.path.slice(1)}" `}${first.message}${more}`;
+  return `${where} ${first.path === '/' ? '' : `"${first.path.slice(1)}" `}${first.message}${moreThanListed(errors.length)}`;
 }
 
 /** Middleware: validates the request for `operationId` and stores the parsed input for `validInput(c)`. */
@@ -235,7 +235,7 @@ export function validate(operationId: OperationId): MiddlewareHandler<AppEnv> {
       if (errors.length === 0) checkText('body', body, errors);
       if (errors.length === 0) {
         const validateBody = compiled(`${operationId}:body`, bodyAjv, () => spec.bodySchema!);
-        if (!validateBody(body)) errors.push(...toFieldErrors('body', validateBody.errors));
+        if (!validateBody(body)) for (const error of toFieldErrors('body', validateBody.errors)) errors.push(error);
       }
     }
     if (errors.length > 0) throw badRequest(summarise(errors), errors);

@@ -14,7 +14,7 @@ import { toJobDetail } from '../http/jobView.js';
 import { chargedToLimit } from '../http/launchLimit.js';
 import { pickLocale } from '../http/locale.js';
 import { keySlot, OneAtATime } from '../http/oneAtATime.js';
-import { conflict, ProblemError } from '../http/problem.js';
+import { conflict, moreThanListed, ProblemError } from '../http/problem.js';
 import { validate, validInput } from '../http/validation.js';
 import { enqueueJob } from '../queue/enqueue.js';
 import type { JsonObject } from '../queue/types.js';
@@ -43,7 +43,8 @@ function checkParams(services: Services, request: LaunchRequest): JsonObject {
       path: `/params${path}`,
       message,
     }));
-    throw new ProblemError(422, 'invalid_params', `params${errors[0]!.path.slice(7)} ${errors[0]!.message}`, errors);
+    const detail = `params${errors[0]!.path.slice(7)} ${errors[0]!.message}${moreThanListed(errors.length)}`;
+    throw new ProblemError(422, 'invalid_params', detail, errors);
   }
   return params;
 }

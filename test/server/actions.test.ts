@@ -443,6 +443,15 @@ for (const kind of dbKinds) {
         const badAction = await world.call('alice', 'POST', '/jobs/bulk', { body: { action: 'purge', ids: ['1'] } });
         assert.equal(badAction.status, 400);
       });
+
+      it('answers 400 listing the first 20 of 130,000 faults, and counting the rest', async () => {
+        const ids = Array.from({ length: 130_000 }, () => '!');
+        const { status, body } = await world.call('alice', 'POST', '/jobs/bulk', { body: { action: 'delete', ids } });
+        assert.equal(status, 400);
+        assert.equal(body.code, 'invalid_request');
+        assert.equal(body.errors.length, 20);
+        assert.match(body.detail, /\(and 1\d\d,?\d\d\d more\)$/);
+      });
     });
   });
 }

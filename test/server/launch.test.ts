@@ -67,6 +67,14 @@ for (const kind of dbKinds) {
       ]);
     });
 
+    it('answers 422 listing the first 20 faulty params, and counting the rest', async () => {
+      const params = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`extra${i}`, 1]));
+      const { status, body } = await world.call('alice', 'POST', '/jobs', { body: { type: 'quick', params } });
+      assert.equal(status, 422);
+      assert.equal(body.errors.length, 20);
+      assert.equal(body.detail, 'params/extra0 is not allowed (and 199 more)');
+    });
+
     it('answers 422 unknown_job_type', async () => {
       const { status, body } = await world.call('alice', 'POST', '/jobs', { body: { type: 'no-such-type' } });
       assert.equal(status, 422);
