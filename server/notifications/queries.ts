@@ -97,12 +97,13 @@ export async function markRead(db: Queryable, userId: string, id: string): Promi
   await db.query(
     `
 update notifications set read_ats[$3::int] = now(), unread = unread - 1
-where id = $1::bigint and user_id = $2::text and $3::int between 1 and size and read_ats[$3::int] is null`,
+where id = $1::bigint and user_id = $2::text and $3::int between 1 and size and read_ats[$3::int] is null
+  and exists (select 1 from jobs j where j.id = job_ids[$3::int])`,
     [where.row, userId, where.position],
   );
   const { rows } = await db.query<NotificationRow>(
     `${unpacked}
-where n.id = $1::bigint and n.user_id = $2::text and u.position = $3::int`,
+where n.id = $1::bigint and n.user_id = $2::text and u.position = $3::int and ${jobStillThere}`,
     [where.row, userId, where.position],
   );
   return rows[0] ?? null;

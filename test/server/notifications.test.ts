@@ -122,9 +122,10 @@ for (const kind of dbKinds) {
       assert.deepEqual((await post('alice', '/read')).body, { marked: 0 });
     });
 
-    test('a deleted job’s notification is no longer listed or counted', async () => {
+    test('a deleted job’s notification is no longer listed, counted or marked', async () => {
       await enqueueJob(db, { type: 'quick', userId: 'bob', userName: 'bob', locale: 'en' });
       await waitFor(async () => (await get('bob')).body.unread === 2);
+      const gone = (await get('bob')).body.items.find((item) => item.jobId === jobs.bobs)!;
       const deleted = await world.fetch(`http://localhost/api/jobs/${jobs.bobs}`, {
         method: 'DELETE',
         headers: bearer('bob'),
@@ -134,6 +135,10 @@ for (const kind of dbKinds) {
       assert.equal(after.unread, 1);
       assert.equal(after.items.length, 1);
       assert.notEqual(after.items[0]!.jobId, jobs.bobs);
+      const markedGone = await post('bob', `/${gone.id}/read`);
+      assert.equal(markedGone.status, 404);
+      assert.equal(markedGone.body.code, 'not_found');
+      assert.equal((await get('bob')).body.unread, 1);
       assert.deepEqual((await post('bob', '/read')).body, { marked: 1 });
     });
 
