@@ -27,6 +27,7 @@ export class JobTypeRegistry {
   constructor(definitions: readonly JobTypeDefinition[]) {
     addStorableFormats(this.#ajv);
     for (const definition of definitions) {
+      checkShape(definition);
       if (this.#types.has(definition.type)) throw new Error(`Job type ${definition.type} is defined twice`);
       this.#types.set(definition.type, definition);
       // Compiling up front turns a broken paramsSchema into a start-up error rather than a 500 on launch.
@@ -218,6 +219,27 @@ function mapTitles(schema: unknown, translate: (title: string) => string): unkno
       return [keyword, mapTitles(value, translate)];
     }),
   );
+}
+
+/** The contract's `JobTypeId`: a type offered under another ID could be listed but never launched. */
+const jobTypeId = /^[a-z][a-z0-9-]{0,63}$/;
+
+/** Refuses, at start-up, what `GET /job-types` could not answer within the contract (a JavaScript host has no type check). */
+function checkShape(definition: JobTypeDefinition): void {
+  if (typeof definition.type !== 'string' || !jobTypeId.test(definition.type)) {
+    throw new Error(
+      `Job type ID ${JSON.stringify(definition.type)} must be lower-case letters, digits and hyphens, starting with a letter, at most 64`,
+    );
+  }
+  for (const locale of locales) {
+    if (typeof definition.label?.[locale] !== 'string') {
+      throw new Error(`Job type ${definition.type}: label.${locale} must be a string`);
+    }
+    const category: unknown = definition.category?.[locale];
+    if (!Array.isArray(category) || !category.every((word) => typeof word === 'string')) {
+      throw new Error(`Job type ${definition.type}: category.${locale} must be a list of strings`);
+    }
+  }
 }
 
 /**

@@ -78,3 +78,25 @@ describe('JobTypeRegistry: secrets a schema marks elsewhere than in a declared p
     assert.deepEqual(registry.declaredOnlyParams(), { patterns: ['name'], extra: ['url'] });
   });
 });
+
+describe('JobTypeRegistry: definitions the contract could not carry', () => {
+  test('refuses at start-up a type ID the contract does not allow, saying which', () => {
+    for (const type of ['Import_CSV', '1-import', 'import csv', '', 'a'.repeat(65)]) {
+      assert.throws(() => new JobTypeRegistry([jobType(type, async () => {})]), /Job type ID .* must be/, type);
+    }
+    assert.doesNotThrow(() => new JobTypeRegistry([jobType('import-csv-2', async () => {})]));
+  });
+
+  test('refuses at start-up a label or category missing a language (a JavaScript host has no type check)', () => {
+    const englishOnly = { ...jobType('export', async () => {}), label: { en: 'Export' } };
+    assert.throws(
+      () => new JobTypeRegistry([englishOnly as unknown as ReturnType<typeof jobType>]),
+      /Job type export: label\.fr must be a string/,
+    );
+    const noCategory = { ...jobType('export', async () => {}), category: { en: ['Data'] } };
+    assert.throws(
+      () => new JobTypeRegistry([noCategory as unknown as ReturnType<typeof jobType>]),
+      /Job type export: category\.fr must be a list of strings/,
+    );
+  });
+});
