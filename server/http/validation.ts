@@ -152,7 +152,13 @@ function readQuery(url: URL, parameters: Parameter[], errors: FieldError[]): Jso
       });
       continue;
     }
-    query[name] = isArray ? values[0]!.split(',') : values[0];
+    // Defined, not assigned: `query.__proto__ = …` would set the object's prototype, and the name go unchecked.
+    Object.defineProperty(query, name, {
+      value: isArray ? values[0]!.split(',') : values[0],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return query;
 }

@@ -46,8 +46,10 @@ export async function detailOf(services: Services, c: AppContext, row: JobRow) {
  * separators (a browser keeps only the last part, a script may not) and no control or direction marks (U+202E turns
  * "report\u202Efdp.exe" into what reads as an .pdf file).
  */
-function contentDisposition(fileName: string): string {
-  const safe = fileName.replace(/[/\\]/g, '_').replace(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, '');
+function contentDisposition(fileName: string, fallback: string): string {
+  const cleaned = fileName.replace(/[/\\]/g, '_').replace(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, '');
+  // A name made only of control or direction marks would leave the browser to make one up.
+  const safe = cleaned.trim() === '' ? fallback : cleaned;
   const ascii = safe.replace(/[^\x20-\x7e]|["\\]/g, '_');
   // encodeURIComponent leaves ' ( ) * as they are, which RFC 8187 does not allow in a value.
   const encoded = encodeURIComponent(safe).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -127,7 +129,7 @@ export function jobRoutes(services: Services): Hono<AppEnv> {
       headers: {
         'content-type': artifact.content_type,
         'content-length': String(artifact.data.byteLength),
-        'content-disposition': contentDisposition(artifact.file_name),
+        'content-disposition': contentDisposition(artifact.file_name, artifact.name),
       },
     });
   });

@@ -225,6 +225,16 @@ values ($1::bigint, 'export.csv', 'output', 'Produits été.csv', 'text/csv', 8,
         odd.headers.get('content-disposition'),
         `attachment; filename=".._it's (1)*!txt.exe"; filename*=UTF-8''.._it%27s%20%281%29%2A!txt.exe`,
       );
+      await world.db.query(
+        `insert into job_artifacts (job_id, name, role, file_name, content_type, size, data)
+         values ($1::bigint, 'blank.txt', 'output', $2::text, 'text/plain', 1, '\\x41')`,
+        [aliceJob, '\u202e\u0007 '],
+      );
+      const blank = await world.call('alice', 'GET', `/jobs/${aliceJob}/artifacts/blank.txt`);
+      assert.equal(
+        blank.headers.get('content-disposition'),
+        `attachment; filename="blank.txt"; filename*=UTF-8''blank.txt`,
+      );
       assert.equal((await world.call('alice', 'GET', `/jobs/${aliceJob}/artifacts/bad%20name`)).status, 400);
     });
   });

@@ -224,6 +224,8 @@ for (const kind of dbKinds) {
         'from=yesterday',
         'user=a%20b',
         'limit=1&limit=2',
+        '__proto__=x',
+        'constructor=x',
       ]) {
         const { status, body } = await world.call('carol', 'GET', `/jobs?${query}`);
         assert.equal(status, 400, query);
