@@ -121,6 +121,10 @@ for (const kind of dbKinds) {
       assert.equal(response.headers.get('content-type'), 'application/problem+json');
       assert.equal((await response.json()).code, 'not_found');
       assert.equal((await world.app.request('/elsewhere')).status, 404);
+      // Checked against the contract, like every answer through world.call: no stream here, so no token for one.
+      const token = await world.call('alice', 'POST', '/events/token');
+      assert.equal(token.status, 404);
+      assert.equal(token.body.code, 'not_found');
     });
 
     it('answers a method the path does not take with 405 and Allow, and OPTIONS with Allow', async () => {
