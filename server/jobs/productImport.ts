@@ -217,7 +217,8 @@ export function productImport(db: Queryable): JobTypeDefinition<ProductImportPar
       } catch (error) {
         throw jobError('invalid_csv', text.notCsv((error as Error).message));
       }
-      if (header.every((name) => name === '')) throw jobError('no_rows', text.empty);
+      // Nothing but blank lines; a header of empty names (",,,") is a header, and its fault is said below.
+      if (header.length === 0 || (header.length === 1 && header[0] === '')) throw jobError('no_rows', text.empty);
       const problem = headerProblem(header, text);
       if (problem) throw jobError('invalid_header', problem);
       if (parsed.length === 0) throw jobError('no_rows', text.noRows);

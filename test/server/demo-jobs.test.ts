@@ -215,6 +215,7 @@ for (const kind of dbKinds) {
         ['sku,name,price,price\nA,b,1,2\n', 'invalid_header', /"price" appears twice/],
         ['sku,name,price\n', 'no_rows', /header but no rows/],
         ['\n\n', 'no_rows', /empty/],
+        [',,,\nA,b,1,2\n', 'invalid_header', /lacks the columns sku, name, price \(it reads ",,,"\)/],
       ] as const) {
         const job = await run('alice', 'product-import', { file });
         assert.deepEqual([job.status, job.errorCode, job.warnings], ['failed', code, 0], file);
