@@ -153,6 +153,8 @@ class LiveConnection {
    * after polling replays progress from before a job ended, which would undo its end however long ago that was.
    */
   readonly #finished = new Set<string>();
+  /** Whether any job's state was handed out: `#lastUpdatedAt` is then a change's stamp, not the subscription's clock. */
+  #toldAny = false;
 
   constructor(source: LiveSource) {
     this.#source = source;
@@ -238,6 +240,7 @@ class LiveConnection {
 
   /** Records the job's state as handed out, moves `#lastUpdatedAt` on, and forgets states older than the overlap. */
   #remember(job: Job, byPolling: boolean): void {
+    this.#toldAny = true;
     // Deleted first, so that the map stays in about the order of `updatedAt` and is pruned from its start.
     this.#handedOut.delete(job.id);
     this.#handedOut.set(job.id, { status: job.status, updatedAt: job.updatedAt, byPolling });
@@ -356,8 +359,11 @@ class LiveConnection {
     // Read before any of them is remembered: remembering moves the overlap on and forgets the states behind it,
     // a job's earlier end among them, which would then be told again.
     const previous = new Map(changed.map((job) => [job.id, this.#handedOut.get(job.id)?.status]));
+    // Picking up from a change already told, a launch stamped up to the overlap before it may have committed after
+    // it was read: news. Picking up from the subscription's clock, a launch before it is what the page loaded.
+    const newAfter = this.#toldAny ? since - overlap : since;
     for (const job of changed) {
-      for (const event of eventsFor(job, previous.get(job.id), since, overlap)) this.#dispatch(event);
+      for (const event of eventsFor(job, previous.get(job.id), since, overlap, newAfter)) this.#dispatch(event);
       this.#remember(job, true);
     }
   }

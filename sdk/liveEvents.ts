@@ -3,16 +3,19 @@ import type { Job, JobStatus, StreamEvent } from './types.js';
 
 export const finishedStatuses: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'interrupted']);
 
-/** The stream events for a job polling found changed; `since` is where the poll picked up, in server time. */
+/**
+ * The stream events for a job polling found changed; `since` is where the poll picked up, in server time, and a job
+ * created after `newAfter` is news (see `#pollOnce`).
+ */
 export function eventsFor(
   job: Job,
   previousStatus: JobStatus | undefined,
   since: number,
   overlap: number,
+  newAfter: number,
 ): StreamEvent[] {
   const events: StreamEvent[] = [];
-  // Within the overlap too: a launch stamped before a change the previous poll read may have committed after it.
-  const isNew = previousStatus === undefined && Date.parse(job.createdAt) > since - overlap;
+  const isNew = previousStatus === undefined && Date.parse(job.createdAt) > newAfter;
   if (isNew) events.push({ type: 'job.created', job });
   // With no earlier state at hand (forgotten past the overlap, or never seen), a job that ended before the window
   // polled was finished already: a requeue marking it now is an update, not its end again.

@@ -609,14 +609,18 @@ describe('subscribe(): polling fallback', () => {
     );
   });
 
-  test('a job polled for the first time after a later change is told as created when it was created within the overlap', async () => {
+  test('a job polled for the first time after a later change is told as created when it was created within the overlap, but not one from before the subscription', async () => {
     let polls = 0;
     const api = fakeApi(
       () => withHeaders(problem(404, 'not_found'), { date: 'Mon, 23 Nov 2026 09:16:00 GMT' }),
       () => {
         polls += 1;
+        // 9 was launched just before the page subscribed (its clock said 09:16:00): the page loaded it, no news.
         if (polls === 1)
-          return pageOf(job({ id: '7', createdAt: '2026-11-23T09:10:00Z', updatedAt: '2026-11-23T09:16:30Z' }));
+          return pageOf(
+            job({ id: '9', createdAt: '2026-11-23T09:15:58Z', updatedAt: '2026-11-23T09:15:59Z' }),
+            job({ id: '7', createdAt: '2026-11-23T09:10:00Z', updatedAt: '2026-11-23T09:16:30Z' }),
+          );
         // Launched (stamped) before 7's change was read, committed after it.
         if (polls === 2)
           return pageOf(
@@ -627,10 +631,7 @@ describe('subscribe(): polling fallback', () => {
     );
     const { events } = listen({ baseUrl: freshBaseUrl(), fetch: api.fetch, live: { pollInterval: 1 } });
     await waitFor(() => polls >= 3, 'three polls');
-    assert.deepEqual(
-      typesAndIds(events).filter((line) => line.endsWith(' 8')),
-      ['job.created 8'],
-    );
+    assert.deepEqual(typesAndIds(events), ['job.updated 9', 'job.updated 7', 'job.created 8']);
   });
 
   test('with no event seen yet, polling starts from the server’s clock (its Date header), not the client’s', async () => {
