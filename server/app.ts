@@ -80,14 +80,15 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
 
   const api = new Hono<AppEnv>();
+  // First, so that a host's middleware (CORS, say) also covers what answers without reaching it: the body limit's
+  // 413 and the routes that authenticate for themselves.
+  options.mount?.(api, services);
   // Labels, option values and schema titles follow Accept-Language: a cache must not hand one language's to another.
+  // After the host's routes, whose answers are theirs (a proxied fetch() answer's headers cannot even be changed).
   api.use(async (c, next) => {
     await next();
     c.res.headers.append('vary', 'Accept-Language');
   });
-  // First, so that a host's middleware (CORS, say) also covers what answers without reaching it: the body limit's
-  // 413 and the routes that authenticate for themselves.
-  options.mount?.(api, services);
   api.use(
     bodyLimit({
       maxSize: maxBodyBytes,

@@ -179,6 +179,19 @@ for (const kind of dbKinds) {
       assert.equal((await app.request('/api/job-types')).status, 401);
     });
 
+    it('leaves the answers of a host’s own routes as they are, even one whose headers cannot be changed', async () => {
+      const app = createApp({
+        db: world.db,
+        auth: async () => null,
+        jobTypes: testJobTypes(),
+        // As a proxied fetch() answer: its headers are immutable.
+        mount: (api) => api.get('/docs', () => Response.redirect('https://docs.example/', 302)),
+      });
+      const response = await app.request('/api/docs');
+      assert.equal(response.status, 302);
+      assert.equal(response.headers.get('location'), 'https://docs.example/');
+    });
+
     it('lets a host answer cross-origin requests with cors middleware mounted ahead of the token check', async () => {
       const origin = 'https://host.example';
       const app = createApp({
